@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { QueueModule } from './queue/queue.module';
+import { UsersModule } from './users/users.module';
+import { WorkerModule } from './worker.module';
+
+/** Modules every role needs: config, logs, database, queue. */
+function coreModules(config: AppConfig) {
+  return [
+    ConfigModule.forRoot(config),
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: config.logLevel,
+        // One request id per request, taken from a proxy when it sends one, echoed in every log line.
+        genReqId: (req, res) => {
+          const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+          res.setHeader('x-request-id', id);
+          return id;
+        },
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        autoLogging: { ignore: (req) => req.url === '/health' },
+      },
+    }),
+    DatabaseModule,
+    QueueModule,
+  ];
+}
+
+/** The HTTP side: REST API, pages, docs, health. */
+function apiModules() {
+  return [AuthModule, UsersModule, OrganizationsModule, HealthModule];
+}
+
+@Module({})
+export class AppModule {
+  /** Composes the modules of the roles chosen by APP_ROLE. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ...coreModules(config),
+        ...(config.runsApi ? apiModules() : []),
+        ...(config.runsWorker ? [WorkerModule] : []),
+      ],
+      providers: config.runsApi ? [{ provide: APP_FILTER, useClass: HttpExceptionFilter }] : [],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/config';
+import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
+import { createValidationPipe } from './http/validation';
+import { checkRedis } from './queue/redis';
+import { UsersService } from './users/users.service';
+
+/** Checks PostgreSQL and Redis before Nest starts, so failures are one clear line. */
+export async function preflight(config: AppConfig): Promise<void> {
+  await ensureDatabase(config.databaseUrl);
+  await checkRedis(config.redisUrl);
+}
+
+/** Swagger at /api/docs and the OpenAPI document at /api/docs-json. */
+function setupSwagger(app: INestApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('TrainingDesk API')
+    .setDescription('REST contract v1 (shared/api.md)')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Builds the HTTP application (roles `all` and `api`) ready to listen; used by main.ts and the tests. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  await preflight(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  await prepareData(app, config);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Plain-http deployments (localhost) must not be upgraded to https.
+          upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
+          imgSrc: ["'self'", 'data:', 'blob:'],
+        },
+      },
+    }),
+  );
+  app.use(cookieParser(config.jwtSecret));
+  app.useGlobalPipes(createValidationPipe());
+  setupSwagger(app);
+  await app.init();
+  return app;
+}
+
+/** Builds the worker-only application context (role `worker`): no HTTP. */
+export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
+  await preflight(config);
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  ctx.useLogger(ctx.get(Logger));
+  ctx.enableShutdownHooks();
+  await prepareData(ctx, config);
+  await ctx.init();
+  return ctx;
+}
+
+async function prepareData(ctx: INestApplicationContext, config: AppConfig): Promise<void> {
+  if (config.migrationsRun) await runMigrationsLocked(ctx.get(DataSource));
+  if (config.runsApi) await ctx.get(UsersService).ensureFirstAdmin(config.adminEmail, config.adminPassword);
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every variable of design.md's
+ * configuration table is declared here, validated once at start, and handed
+ * to the rest of the app as a typed, frozen AppConfig.
+ */
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(':', ''));
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => p + '://').join(' or ')}`);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** HTTP port */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Public base URL for links in mails and QR codes */
+    APP_URL: url(['http', 'https']).default('http://localhost:3000'),
+    /** PostgreSQL; the database is created if missing */
+    DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/trainingdesk'),
+    /** BullMQ connection */
+    REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+    /** BullMQ key prefix, so several instances or test runs share one Redis */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or - only')
+      .default('td'),
+    /** smtp://user:pass@host:587; unset keeps mail in the local outbox */
+    SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), url(['smtp', 'smtps']).optional()),
+    /** Sender of every mail */
+    MAIL_FROM: z.string().min(3).default('TrainingDesk <no-reply@localhost>'),
+    /** The first admin, created at start when there are no users */
+    ADMIN_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email('must be an e-mail address').optional()),
+    ADMIN_PASSWORD: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(8, 'must be at least 8 characters').optional(),
+    ),
+    /** Signs tokens; random per start in development, required in production */
+    JWT_SECRET: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(16, 'must be at least 16 characters').optional(),
+    ),
+    /** all, api or worker */
+    APP_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    /** Photos and generated files */
+    STORAGE_DIR: z.string().min(1).default('./data'),
+    /** Set to false where `npm run migration:run` is the deploy step */
+    MIGRATIONS_RUN: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'must be set together with ' + (env.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'),
+      });
+    }
+  });
+
+/** Names of the variables this app reads (used by the docker-compose check). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof z.input<typeof envSchema>)[];
+
+export class ConfigError extends Error {}
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  appUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  jwtSecret: string;
+  appRole: 'all' | 'api' | 'worker';
+  storageDir: string;
+  migrationsRun: boolean;
+  logLevel: string;
+  /** Whether this process serves HTTP / consumes jobs. */
+  runsApi: boolean;
+  runsWorker: boolean;
+}
+
+/** Injection token for the typed config. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Validates an environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    const got = value === undefined ? 'it is missing' : `got "${name.endsWith('PASSWORD') || name.endsWith('SECRET') ? '***' : value}"`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (${got})`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    appUrl: e.APP_URL.replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: e.ADMIN_PASSWORD,
+    // A random secret per start keeps development safe by default; tokens die with the process.
+    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    appRole: e.APP_ROLE,
+    storageDir: e.STORAGE_DIR,
+    migrationsRun: e.MIGRATIONS_RUN,
+    logLevel: e.LOG_LEVEL,
+    runsApi: e.APP_ROLE !== 'worker',
+    runsWorker: e.APP_ROLE !== 'api',
+  });
+}

@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from './domain-errors';
+
+// PostgreSQL error codes that mean "the input was wrong" or "the state forbids it", never a 500.
+const PG_STATUS: Record<string, number> = {
+  '23505': 409, // unique_violation
+  '23P01': 409, // exclusion_violation
+  '23503': 409, // foreign_key_violation
+  '23514': 409, // check_violation
+  '22P02': 400, // invalid_text_representation (e.g. a bad uuid)
+  '22001': 400, // string_data_right_truncation
+  '22003': 400, // numeric_value_out_of_range
+  '22007': 400, // invalid_datetime_format
+  '22008': 400, // datetime_field_overflow
+};
+
+/** One place where errors become HTTP responses in NestJS's error shape. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const { status, body } = this.toResponse(exception);
+    if (status >= 500) this.logger.error({ err: exception, path: req.originalUrl }, 'Unhandled error');
+    if (res.headersSent) return;
+    // Pages get a readable page rather than JSON.
+    if (req.accepts(['json', 'html']) === 'html' && !req.originalUrl.startsWith('/api/') && typeof (res as any).render === 'function' && status !== 401) {
+      res.status(status);
+      res.render('error', { status, message: body.message, locale: (req as any).locale ?? 'vi' }, (err: Error | null, html?: string) => {
+        if (err) res.json(body);
+        else res.type('html').send(html);
+      });
+      return;
+    }
+    res.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: Record<string, any> } {
+    if (exception instanceof DomainError) {
+      return {
+        status: exception.status,
+        body: { statusCode: exception.status, message: exception.message, error: STATUS_CODES[exception.status], ...exception.details },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const r = exception.getResponse();
+      const body = typeof r === 'string' ? { statusCode: status, message: r, error: STATUS_CODES[status] } : { statusCode: status, ...(r as object) };
+      return { status, body };
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string })?.code ?? '';
+      const status = PG_STATUS[code];
+      if (status) {
+        const detail = (exception.driverError as { detail?: string }).detail;
+        return { status, body: { statusCode: status, message: detail ?? exception.message, error: STATUS_CODES[status] } };
+      }
+    }
+    // body-parser errors (malformed JSON, too large) carry their own 4xx status.
+    const s = (exception as { status?: number; statusCode?: number })?.status ?? (exception as { statusCode?: number })?.statusCode;
+    if (typeof s === 'number' && s >= 400 && s < 500) {
+      const type = (exception as { type?: string }).type;
+      const message = type === 'entity.parse.failed' ? 'body is not valid JSON' : (exception as Error).message;
+      return { status: s, body: { statusCode: s, message, error: STATUS_CODES[s] } };
+    }
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { statusCode: 500, message: 'Internal server error', error: STATUS_CODES[500] } };
+  }
+}

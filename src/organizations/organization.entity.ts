@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('organization')
+export class Organization {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column()
+  name: string;
+
+  /** e.g. `LĐLĐ` */
+  @Column({ type: 'varchar', nullable: true })
+  abbreviation: string | null;
+
+  /** e.g. `tỉnh Bình Dương` */
+  @Column({ type: 'varchar', nullable: true })
+  locality: string | null;
+
+  /** The name used in later mentions, e.g. `LĐLĐ tỉnh` */
+  @Column({ type: 'varchar', nullable: true })
+  shortName: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  nameEn: string | null;
+
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  parentId: string | null;
+
+  /** Ancestors' ids, root first: subtree queries are `id = X OR X = ANY(path)`. */
+  @Index({ spatial: false })
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  path: string[];
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

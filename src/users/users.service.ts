@@ -1,0 +1,57 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { hashPassword } from '../auth/password';
+import { ConflictError, NotFoundError } from '../http/domain-errors';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { CreateUserDto, UserDto } from './dto/user.dto';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  findForLogin(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+  }
+
+  async get(id: string): Promise<UserDto> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundError('User', id);
+    return UserDto.from(user);
+  }
+
+  async create(dto: CreateUserDto): Promise<UserDto> {
+    await this.organizations.mustExist(dto.organizationId);
+    if (await this.users.existsBy({ email: dto.email })) {
+      throw new ConflictError(`a user with the e-mail ${dto.email} already exists`);
+    }
+    const user = this.users.create({
+      email: dto.email,
+      fullName: dto.fullName.trim(),
+      role: dto.role,
+      organizationId: dto.organizationId,
+      passwordHash: await hashPassword(dto.password),
+    });
+    return UserDto.from(await this.users.save(user));
+  }
+
+  /** The first admin from ADMIN_EMAIL/ADMIN_PASSWORD, only while there are no users at all. */
+  async ensureFirstAdmin(email: string | undefined, password: string | undefined): Promise<void> {
+    if (!email || !password) return;
+    // INSERT ... WHERE NOT EXISTS keeps two replicas starting together from creating two admins.
+    const passwordHash = await hashPassword(password);
+    const inserted: unknown[] = await this.users.query(
+      `INSERT INTO user_account (email, password_hash, full_name, role)
+       SELECT $1, $2, 'Administrator', 'admin' WHERE NOT EXISTS (SELECT 1 FROM user_account)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [email.toLowerCase(), passwordHash],
+    );
+    if (inserted.length) this.logger.log(`Created the first admin ${email}`);
+  }
+}
