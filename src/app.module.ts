@@ -27,7 +27,7 @@ function coreModules(config: AppConfig) {
           return id;
         },
         redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        autoLogging: { ignore: (req) => req.url === '/health' },
+        autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/live' },
       },
     }),
     DatabaseModule,

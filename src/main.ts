@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp, createWorker } from './bootstrap';
-import { ConfigError, loadConfig } from './config/config';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { DatabaseUnreachableError } from './database/database-setup';
 import { RedisUnreachableError } from './queue/redis';
 
@@ -9,11 +9,26 @@ async function main(): Promise<void> {
   if (config.runsApi) {
     const app = await createApp(config);
     await app.listen(config.port);
-    console.log(`TrainingDesk (${config.appRole}) listening on ${config.appUrl} (port ${config.port})`);
+    console.log(startBanner(config));
   } else {
     await createWorker(config);
     console.log('TrainingDesk worker started');
   }
+}
+
+/** What a new user needs after `npm start`: where to go and how to log in. */
+function startBanner(config: AppConfig): string {
+  const appPort = new URL(config.appUrl).port || (config.appUrl.startsWith('https:') ? '443' : '80');
+  const lines = [
+    `TrainingDesk (${config.appRole}) is ready: open ${config.appUrl}` +
+      (appPort === String(config.port) ? '' : ` (this process listens on port ${config.port})`),
+    config.adminEmail
+      ? `Log in as ${config.adminEmail} with the ADMIN_PASSWORD you set.`
+      : 'Log in with an existing account; to create the first admin, start with ADMIN_EMAIL=you@example.org ADMIN_PASSWORD=<8+ chars> npm start',
+    `API docs: ${config.appUrl}/api/docs · queues: ${config.appUrl}/admin/queues` +
+      (config.smtpUrl ? '' : ` · mail outbox (no SMTP_URL set): ${config.appUrl}/admin/outbox`),
+  ];
+  return lines.join('\n');
 }
 
 main().catch((err: unknown) => {

@@ -102,6 +102,11 @@ export interface AppConfig {
 /** Injection token for the typed config. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+/** A URL's password (smtp://user:pass@host) must not reach the console either. */
+function hidePassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+}
+
 /** Validates an environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
@@ -109,7 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
     const value = env[name];
-    const got = value === undefined ? 'it is missing' : `got "${name.endsWith('PASSWORD') || name.endsWith('SECRET') ? '***' : value}"`;
+    const got = value === undefined ? 'it is missing' : `got "${name.endsWith('PASSWORD') || name.endsWith('SECRET') ? '***' : hidePassword(value)}"`;
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (${got})`);
   }
   const e = parsed.data;

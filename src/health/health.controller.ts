@@ -16,6 +16,16 @@ export class HealthController {
     @InjectQueue(QUEUES.mail) private readonly queue: Queue,
   ) {}
 
+  /**
+   * Liveness: 200 `{status: "ok"}` without touching PostgreSQL or Redis, so an orchestrator
+   * does not restart a process for a dependency's outage, and the bench has a bare limit.
+   */
+  @Public()
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
   /** 200 `{status: "ok", info: {database, redis}}`, or 503 naming what is down. */
   @Public()
   @Get()
