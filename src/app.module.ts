@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -37,7 +38,7 @@ function coreModules(config: AppConfig) {
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuthModule, UsersModule, OrganizationsModule, HealthModule];
+  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule];
 }
 
 @Module({})

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { AuthUser } from '../auth/auth-user';
+import { EventStatus, TrainingEvent } from './event.entity';
+
+export interface EventListFilter {
+  status?: EventStatus;
+  /** Events of this unit's subtree. */
+  organizationId?: string;
+  from?: Date;
+  to?: Date;
+  page: number;
+  pageSize: number;
+}
+
+@Injectable()
+export class EventsRepository {
+  constructor(
+    @InjectRepository(TrainingEvent) private readonly repo: Repository<TrainingEvent>,
+    private readonly scope: OrganizationScopeService,
+  ) {}
+
+  findById(id: string, manager?: EntityManager): Promise<TrainingEvent | null> {
+    return (manager ?? this.repo.manager).findOneBy(TrainingEvent, { id });
+  }
+
+  /** The event row locked FOR UPDATE until the transaction of `manager` ends. */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<TrainingEvent | null> {
+    return manager.findOne(TrainingEvent, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findBySlug(slug: string): Promise<TrainingEvent | null> {
+    return this.repo.findOneBy({ slug });
+  }
+
+  /** A page of the events `user` may see, soonest first. */
+  async findPageVisibleTo(user: AuthUser, f: EventListFilter): Promise<[TrainingEvent[], number]> {
+    const q = this.repo.createQueryBuilder('e');
+    const scope = this.scope.subtreeCondition(user, 'e.organization_id');
+    if (scope) q.andWhere(scope.sql, scope.params);
+    if (f.status) q.andWhere('e.status = :status', { status: f.status });
+    if (f.organizationId) {
+      q.andWhere('e.organization_id IN (SELECT fo.id FROM organization fo WHERE fo.id = :orgId OR :orgId = ANY(fo.path))', { orgId: f.organizationId });
+    }
+    // Events overlapping [from, to].
+    if (f.from) q.andWhere('e.ends_at >= :from', { from: f.from });
+    if (f.to) q.andWhere('e.starts_at <= :to', { to: f.to });
+    return q
+      .orderBy('e.starts_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .skip((f.page - 1) * f.pageSize)
+      .take(f.pageSize)
+      .getManyAndCount();
+  }
+
+  create(fields: Partial<TrainingEvent>): TrainingEvent {
+    return this.repo.create(fields);
+  }
+
+  save(event: TrainingEvent, manager?: EntityManager): Promise<TrainingEvent> {
+    return (manager ?? this.repo.manager).save(TrainingEvent, event);
+  }
+
+  /**
+   * Moves the event to `to` only if its status is still one of `from` — a
+   * conditional UPDATE, so two concurrent transitions cannot both win.
+   * Returns whether this call made the change.
+   */
+  async transition(manager: EntityManager, id: string, from: readonly EventStatus[], to: EventStatus, stampProperty: string): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(TrainingEvent)
+      .set({ status: to, [stampProperty]: () => 'now()', updatedAt: () => 'now()' } as never)
+      .where('id = :id AND status IN (:...from)', { id, from })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** How many of the event's agenda sessions fall outside [startsAt, endsAt]. */
+  async countSessionsOutside(manager: EntityManager, eventId: string, startsAt: Date, endsAt: Date): Promise<number> {
+    const rows: { n: number }[] = await manager.query(
+      'SELECT count(*)::int AS n FROM session WHERE event_id = $1 AND (starts_at < $2 OR ends_at > $3)',
+      [eventId, startsAt, endsAt],
+    );
+    return rows[0].n;
+  }
+
+  /**
+   * A cancelled event's sessions stop blocking their speakers: the overlap
+   * constraint on session_speaker only considers active rows.
+   */
+  async releaseSpeakers(manager: EntityManager, eventId: string): Promise<void> {
+    await manager.query('UPDATE session_speaker SET active = false WHERE session_id IN (SELECT id FROM session WHERE event_id = $1)', [eventId]);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.repo.manager.transaction(work);
+  }
+}

@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
+import { Page, toPage } from '../http/pagination';
+import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { CreateEventDto, EventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto';
+import { EventStatus, TrainingEvent } from './event.entity';
+import { DEFAULT_TIMEZONE, parseEventTime } from './event-time';
+import { EventsRepository } from './events.repository';
+import { uniqueSlug } from './slug';
+
+/** Allowed lifecycle moves: draft → published → completed; cancelled from draft or published. */
+const TRANSITIONS = {
+  publish: { from: ['draft'], to: 'published', stamp: 'publishedAt' },
+  complete: { from: ['published'], to: 'completed', stamp: 'completedAt' },
+  cancel: { from: ['draft', 'published'], to: 'cancelled', stamp: 'cancelledAt' },
+} as const satisfies Record<string, { from: readonly EventStatus[]; to: EventStatus; stamp: string }>;
+export type EventTransition = keyof typeof TRANSITIONS;
+
+/** Statuses in which the event, its agenda and its quotas may still be edited. */
+export const EDITABLE_STATUSES: readonly EventStatus[] = ['draft', 'published'];
+
+const NOT_NULL_FIELDS = ['title', 'kind', 'organizationId', 'startsAt', 'endsAt', 'timezone', 'registrationMode', 'waitlist', 'reminderHoursBefore'] as const;
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly scope: OrganizationScopeService,
+  ) {}
+
+  // ---- For other domains (registrations, check-ins, reports, web pages) ----
+
+  /** The event if `user` may see it (any role within the organizer unit's subtree); 404 / 403 otherwise. */
+  async assertReadable(user: AuthUser, eventId: string): Promise<TrainingEvent> {
+    const event = await this.events.findById(eventId);
+    if (!event) throw new NotFoundError('Event', eventId);
+    if (!(await this.scope.isInScope(user, event.organizationId))) {
+      throw new ForbiddenError(`event ${eventId} belongs to a unit outside your subtree`);
+    }
+    return event;
+  }
+
+  /** The event if `user` may change it (organizer or admin within the subtree); 404 / 403 otherwise. */
+  async assertManageable(user: AuthUser, eventId: string): Promise<TrainingEvent> {
+    const event = await this.assertReadable(user, eventId);
+    if (user.role !== 'admin' && user.role !== 'organizer') {
+      throw new ForbiddenError(`this needs the role organizer; you are ${user.role}`);
+    }
+    return event;
+  }
+
+  /** The event row locked FOR UPDATE inside the caller's transaction; 404 when missing. */
+  async getForUpdate(manager: EntityManager, eventId: string): Promise<TrainingEvent> {
+    const event = await this.events.findByIdForUpdate(manager, eventId);
+    if (!event) throw new NotFoundError('Event', eventId);
+    return event;
+  }
+
+  /** The event by id without scope checks, for trusted callers (jobs, public pages by slug lookups). */
+  findById(eventId: string, manager?: EntityManager): Promise<TrainingEvent | null> {
+    return this.events.findById(eventId, manager);
+  }
+
+  findBySlug(slug: string): Promise<TrainingEvent | null> {
+    return this.events.findBySlug(slug);
+  }
+
+  // ---- Endpoints ----
+
+  async get(user: AuthUser, id: string): Promise<EventDto> {
+    return EventDto.from(await this.assertReadable(user, id));
+  }
+
+  async list(user: AuthUser, q: ListEventsQueryDto): Promise<Page<EventDto>> {
+    if (q.organizationId) await this.scope.assertInScope(user, q.organizationId);
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && Number.isNaN(from.getTime())) throw new InvalidInputError('from', 'is not a valid time');
+    if (to && Number.isNaN(to.getTime())) throw new InvalidInputError('to', 'is not a valid time');
+    const [rows, total] = await this.events.findPageVisibleTo(user, { status: q.status, organizationId: q.organizationId, from, to, page: q.page, pageSize: q.pageSize });
+    return toPage(rows, total, q, EventDto.from);
+  }
+
+  async create(user: AuthUser, dto: CreateEventDto): Promise<EventDto> {
+    await this.scope.assertInScope(user, dto.organizationId);
+    const timezone = dto.timezone ?? DEFAULT_TIMEZONE;
+    const event = this.events.create({
+      kind: dto.kind,
+      title: dto.title,
+      titleEn: dto.titleEn ?? null,
+      description: dto.description ?? null,
+      descriptionEn: dto.descriptionEn ?? null,
+      audience: dto.audience ?? null,
+      audienceEn: dto.audienceEn ?? null,
+      organizationId: dto.organizationId,
+      venue: dto.venue ?? null,
+      timezone,
+      startsAt: this.time('startsAt', dto.startsAt, timezone),
+      endsAt: this.time('endsAt', dto.endsAt, timezone),
+      capacity: dto.capacity ?? null,
+      waitlist: dto.waitlist ?? false,
+      registrationMode: dto.registrationMode,
+      registrationOpensAt: dto.registrationOpensAt ? this.time('registrationOpensAt', dto.registrationOpensAt, timezone) : null,
+      registrationClosesAt: dto.registrationClosesAt ? this.time('registrationClosesAt', dto.registrationClosesAt, timezone) : null,
+      reminderHoursBefore: dto.reminderHoursBefore ?? 24,
+      status: 'draft',
+      createdById: user.id,
+    });
+    this.assertConsistent(event);
+    // The random suffix makes a clash very unlikely; retry rather than fail if one happens.
+    for (let attempt = 0; ; attempt++) {
+      event.slug = uniqueSlug(dto.title);
+      try {
+        return EventDto.from(await this.events.save(event));
+      } catch (err) {
+        if (attempt < 3 && isUniqueViolation(err, 'uq_event_slug')) continue;
+        throw err;
+      }
+    }
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateEventDto): Promise<EventDto> {
+    for (const field of NOT_NULL_FIELDS) {
+      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null');
+    }
+    await this.assertManageable(user, id);
+    if (dto.organizationId) await this.scope.assertInScope(user, dto.organizationId);
+    return this.events.transaction(async (manager) => {
+      // The lock keeps confirmed_count still while we compare capacity with it.
+      const event = await this.getForUpdate(manager, id);
+      if (!EDITABLE_STATUSES.includes(event.status)) {
+        throw new ConflictError(`event ${id} is ${event.status} and can no longer be edited`, { status: event.status });
+      }
+      const timezone = dto.timezone ?? event.timezone;
+      for (const key of ['kind', 'title', 'titleEn', 'description', 'descriptionEn', 'audience', 'audienceEn', 'organizationId', 'venue', 'waitlist', 'registrationMode', 'reminderHoursBefore'] as const) {
+        if (dto[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = dto[key];
+      }
+      if (dto.capacity !== undefined) event.capacity = dto.capacity;
+      event.timezone = timezone;
+      if (dto.startsAt !== undefined) event.startsAt = this.time('startsAt', dto.startsAt, timezone);
+      if (dto.endsAt !== undefined) event.endsAt = this.time('endsAt', dto.endsAt, timezone);
+      if (dto.registrationOpensAt !== undefined) event.registrationOpensAt = dto.registrationOpensAt === null ? null : this.time('registrationOpensAt', dto.registrationOpensAt, timezone);
+      if (dto.registrationClosesAt !== undefined) event.registrationClosesAt = dto.registrationClosesAt === null ? null : this.time('registrationClosesAt', dto.registrationClosesAt, timezone);
+      this.assertConsistent(event);
+      if (event.capacity !== null && event.capacity < event.confirmedCount) {
+        throw new ConflictError(`capacity ${event.capacity} is below the ${event.confirmedCount} confirmed delegates; cancel registrations first or choose at least ${event.confirmedCount}`, {
+          field: 'capacity',
+          confirmedCount: event.confirmedCount,
+        });
+      }
+      if (dto.startsAt !== undefined || dto.endsAt !== undefined) {
+        const outside = await this.events.countSessionsOutside(manager, id, event.startsAt, event.endsAt);
+        if (outside > 0) {
+          throw new ConflictError(`${outside} agenda session(s) would fall outside the new startsAt/endsAt; move them first`, { field: 'startsAt', sessionsOutside: outside });
+        }
+      }
+      return EventDto.from(await this.events.save(event, manager));
+    });
+  }
+
+  publish(user: AuthUser, id: string): Promise<EventDto> {
+    return this.move(user, id, 'publish');
+  }
+
+  /**
+   * Completes the event inside a transaction: the articles domain adds its
+   * outbox rows (draft articles in vi and en) in `onCompleted`, so that the
+   * status change and the job request commit together.
+   */
+  complete(user: AuthUser, id: string): Promise<EventDto> {
+    return this.move(user, id, 'complete', (manager, event) => this.onCompleted(manager, event));
+  }
+
+  cancel(user: AuthUser, id: string): Promise<EventDto> {
+    return this.move(user, id, 'cancel', (manager, event) => this.events.releaseSpeakers(manager, event.id));
+  }
+
+  /** Seam for the articles issue: write the article-draft outbox rows here, with `manager`. */
+  protected async onCompleted(_manager: EntityManager, _event: TrainingEvent): Promise<void> {}
+
+  private async move(user: AuthUser, id: string, name: EventTransition, after?: (manager: EntityManager, event: TrainingEvent) => Promise<void>): Promise<EventDto> {
+    await this.assertManageable(user, id);
+    const t = TRANSITIONS[name];
+    return this.events.transaction(async (manager) => {
+      if (!(await this.events.transition(manager, id, t.from, t.to, t.stamp))) {
+        const current = await this.events.findById(id, manager);
+        if (!current) throw new NotFoundError('Event', id);
+        throw new ConflictError(`cannot ${name} an event that is ${current.status}; allowed from ${t.from.join(' or ')}`, { status: current.status });
+      }
+      const event = (await this.events.findById(id, manager))!;
+      if (after) await after(manager, event);
+      return EventDto.from(event);
+    });
+  }
+
+  private time(field: string, text: string, timezone: string): Date {
+    const d = parseEventTime(text, timezone);
+    if (!d) throw new InvalidInputError(field, 'is not a valid time');
+    return d;
+  }
+
+  private assertConsistent(e: TrainingEvent): void {
+    if (e.endsAt.getTime() <= e.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt');
+    if (e.registrationOpensAt && e.registrationClosesAt && e.registrationClosesAt.getTime() <= e.registrationOpensAt.getTime()) {
+      throw new InvalidInputError('registrationClosesAt', 'must be after registrationOpensAt');
+    }
+  }
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const d = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : undefined;
+  return d?.code === '23505' && d.constraint === constraint;
+}
