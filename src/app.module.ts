@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
 /** Modules every role needs: config, logs, database, queue. */
@@ -38,7 +39,7 @@ function coreModules(config: AppConfig) {
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule];
+  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule, WebModule];
 }
 
 @Module({})

@@ -12,6 +12,7 @@ import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
 import { createValidationPipe } from './http/validation';
 import { checkRedis } from './queue/redis';
 import { UsersService } from './users/users.service';
+import { configureWeb } from './web/configure-web';
 
 /** Checks PostgreSQL and Redis before Nest starts, so failures are one clear line. */
 export async function preflight(config: AppConfig): Promise<void> {
@@ -50,6 +51,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     }),
   );
   app.use(cookieParser(config.jwtSecret));
+  configureWeb(app, config);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
   await app.init();

@@ -1,0 +1,64 @@
+import { Body, Get, HttpStatus, Inject, Post, Query, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthUser, Public } from '../../auth/auth-user';
+import { AuthService } from '../../auth/auth.service';
+import { LoginThrottlerGuard } from '../../auth/login-throttler.guard';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { clearSessionCookie, safeNext, setSessionCookie } from '../session-cookies';
+import { WebController } from '../web-controller.decorator';
+
+/** View model of auth/login.eta. */
+interface LoginView {
+  next: string;
+  email: string;
+  /** i18n key of the form-level error, if any. */
+  errorKey: string | null;
+  loggedOut: boolean;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+@WebController()
+export class LoginController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get('login')
+  page(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Query('next') next: unknown, @Query('loggedOut') loggedOut: unknown): void {
+    if (req.user) return res.redirect(303, safeNext(next));
+    this.render(res, { next: safeNext(next), email: '', errorKey: null, loggedOut: loggedOut === '1' });
+  }
+
+  /** Same rate limit as the API login (LoginThrottlerGuard: per address and e-mail). */
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Post('login')
+  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const email = str(body.email).trim();
+    const next = safeNext(body.next);
+    try {
+      const { accessToken } = await this.auth.login(email, str(body.password));
+      setSessionCookie(res, this.config, accessToken);
+      res.redirect(303, next);
+    } catch (err) {
+      if (!(err instanceof UnauthorizedException)) throw err;
+      res.status(HttpStatus.UNAUTHORIZED);
+      this.render(res, { next, email, errorKey: 'auth.wrong', loggedOut: false });
+    }
+  }
+
+  /** Public so that an expired session can still log out; the CSRF check still applies. */
+  @Public()
+  @Post('logout')
+  logout(@Res() res: Response): void {
+    clearSessionCookie(res, this.config);
+    res.redirect(303, '/login?loggedOut=1');
+  }
+
+  private render(res: Response, view: LoginView): void {
+    res.render('auth/login', view);
+  }
+}

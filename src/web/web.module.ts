@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { LoginController } from './auth/login.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { LangController } from './lang.controller';
+
+/** The server-rendered pages (one folder per audience); wired into Express by configureWeb. */
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [LoginController, LangController, DashboardController],
+})
+export class WebModule {}
