@@ -1,5 +1,5 @@
-import { Body, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { Body, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiController } from '../http/api-controller.decorator';
 import { Public } from './auth-user';
 import { AuthService } from './auth.service';
@@ -10,13 +10,15 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  /** Rate-limited against password guessing: 10 attempts a minute per client. */
+  /** Rate-limited against password guessing (LoginAttemptsService). */
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })
-  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(dto.email, dto.password);
+  @ApiUnauthorizedResponse({ description: 'email or password is wrong' })
+  @ApiTooManyRequestsResponse({ description: 'too many failed logins for this e-mail from this address' })
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<LoginResponseDto> {
+    return this.auth.login(dto.email, dto.password, ip);
   }
 }

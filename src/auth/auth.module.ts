@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
-import { AuthService } from './auth.service';
+import { AuthService, TOKEN_TTL } from './auth.service';
+import { LoginAttemptsService } from './login-attempts.service';
+import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @Global()
 @Module({
@@ -14,12 +15,11 @@ import { AuthService } from './auth.service';
     UsersModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '12h' } }),
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: TOKEN_TTL, algorithm: 'HS256' } }),
     }),
-    ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: 10 }]),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, LoginAttemptsService, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginAttemptsService, LoginThrottlerGuard],
 })
 export class AuthModule {}

@@ -1,9 +1,19 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthUser } from './auth-user';
-import { verifyPassword } from './password';
+import { LoginAttemptsService } from './login-attempts.service';
+import { hashPassword, verifyPassword } from './password';
+
+/**
+ * The token carries the principal (role and unit), so the guard answers
+ * without a database read: check-in scans (thousands a minute at the door)
+ * and every other request stay one round trip cheaper. The price: a role
+ * change or a disabled account takes effect when the token expires, which is
+ * why tokens live 12 hours (one working day) and not longer.
+ */
+export const TOKEN_TTL = '12h';
 
 interface Claims {
   sub: string;
@@ -13,20 +23,36 @@ interface Claims {
   org: string | null;
 }
 
-// A fixed argon2 hash, verified when the e-mail is unknown so that timing does not reveal accounts.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0gkJ8J2bMpXQ3m1m1k8S9y2m0V8cE0u1yX7H4bqkP7E';
+const WRONG = 'email or password is wrong';
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
+  // Verified when the e-mail is unknown, so that the response time does not reveal which accounts exist.
+  private dummyHash = '';
+
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly attempts: LoginAttemptsService,
   ) {}
 
-  async login(email: string, password: string): Promise<{ accessToken: string; user: UserDto }> {
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await hashPassword('not-a-real-password');
+  }
+
+  /**
+   * Pass the client address: failures are counted per (address, e-mail).
+   * Without it, an e-mail's failures from every address count together.
+   */
+  async login(email: string, password: string, clientIp = 'any-address'): Promise<{ accessToken: string; user: UserDto }> {
+    await this.attempts.assertAllowed(clientIp, email);
     const user = await this.users.findForLogin(email);
-    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-    if (!user || !ok) throw new UnauthorizedException('email or password is wrong');
+    const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
+    if (!user || !ok) {
+      await this.attempts.recordFailure(clientIp, email);
+      throw new UnauthorizedException(WRONG);
+    }
+    await this.attempts.clear(clientIp, email);
     const dto = UserDto.from(user);
     return { accessToken: await this.issueToken(dto), user: dto };
   }
@@ -39,8 +65,9 @@ export class AuthService {
   /** Returns the principal of a valid token, or null. */
   async verify(token: string): Promise<AuthUser | null> {
     try {
-      const c = await this.jwt.verifyAsync<Claims>(token);
-      return { id: c.sub, email: c.email, fullName: c.name, role: c.role, organizationId: c.org };
+      const c = await this.jwt.verifyAsync<Claims>(token, { algorithms: ['HS256'] });
+      if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
+      return { id: c.sub, email: c.email, fullName: c.name, role: c.role, organizationId: c.org ?? null };
     } catch {
       return null;
     }

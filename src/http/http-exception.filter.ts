@@ -29,6 +29,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const { status, body } = this.toResponse(exception);
     if (status >= 500) this.logger.error({ err: exception, path: req.originalUrl }, 'Unhandled error');
     if (res.headersSent) return;
+    // A 429 (or 503) that knows when to come back says so in the standard header.
+    const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     // Pages get a readable page rather than JSON.
     if (req.accepts(['json', 'html']) === 'html' && !req.originalUrl.startsWith('/api/') && typeof (res as any).render === 'function' && status !== 401) {
       res.status(status);

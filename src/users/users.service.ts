@@ -7,6 +7,9 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { CreateUserDto, UserDto } from './dto/user.dto';
 import { User } from './user.entity';
 
+// Any fixed 64-bit number, distinct from the migration lock.
+const FIRST_ADMIN_LOCK = 7_414_021_612;
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
@@ -44,14 +47,19 @@ export class UsersService {
   /** The first admin from ADMIN_EMAIL/ADMIN_PASSWORD, only while there are no users at all. */
   async ensureFirstAdmin(email: string | undefined, password: string | undefined): Promise<void> {
     if (!email || !password) return;
-    // INSERT ... WHERE NOT EXISTS keeps two replicas starting together from creating two admins.
     const passwordHash = await hashPassword(password);
-    const inserted: unknown[] = await this.users.query(
-      `INSERT INTO user_account (email, password_hash, full_name, role)
-       SELECT $1, $2, 'Administrator', 'admin' WHERE NOT EXISTS (SELECT 1 FROM user_account)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [email.toLowerCase(), passwordHash],
-    );
-    if (inserted.length) this.logger.log(`Created the first admin ${email}`);
+    // Replicas starting together could each see "no users" and insert their own admin (READ COMMITTED);
+    // a transaction-scoped advisory lock makes the check-and-insert one at a time.
+    const inserted = await this.users.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK]);
+      const rows: unknown[] = await manager.query(
+        `INSERT INTO user_account (email, password_hash, full_name, role)
+         SELECT $1, $2, 'Administrator', 'admin' WHERE NOT EXISTS (SELECT 1 FROM user_account)
+         RETURNING id`,
+        [email.trim().toLowerCase(), passwordHash],
+      );
+      return rows.length > 0;
+    });
+    if (inserted) this.logger.log(`Created the first admin ${email}`);
   }
 }

@@ -1,20 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto {
+  /** The account's e-mail, in any case. */
   @ApiProperty({ example: 'admin@example.org' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email: string;
 
   @ApiProperty()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsString({ message: 'password must be a string' })
+  @IsNotEmpty({ message: 'password must not be empty' })
+  @MaxLength(200, { message: 'password must be at most 200 characters' })
   password: string;
 }
 
 export class LoginResponseDto {
+  /** Send as `Authorization: Bearer <accessToken>`; valid for 12 hours. */
   @ApiProperty()
   accessToken: string;
 
