@@ -31,9 +31,8 @@ export class UsersService {
 
   async create(dto: CreateUserDto): Promise<UserDto> {
     await this.organizations.mustExist(dto.organizationId);
-    if (await this.users.existsBy({ email: dto.email })) {
-      throw new ConflictError(`a user with the e-mail ${dto.email} already exists`);
-    }
+    const taken = () => new ConflictError(`a user with the e-mail ${dto.email} already exists`);
+    if (await this.users.existsBy({ email: dto.email })) throw taken();
     const user = this.users.create({
       email: dto.email,
       fullName: dto.fullName.trim(),
@@ -41,7 +40,13 @@ export class UsersService {
       organizationId: dto.organizationId,
       passwordHash: await hashPassword(dto.password),
     });
-    return UserDto.from(await this.users.save(user));
+    try {
+      return UserDto.from(await this.users.save(user));
+    } catch (err) {
+      // Two requests with one e-mail at once: the unique index decides, the loser gets the same 409.
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw taken();
+      throw err;
+    }
   }
 
   /** The first admin from ADMIN_EMAIL/ADMIN_PASSWORD, only while there are no users at all. */

@@ -3,6 +3,7 @@ import { IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-val
 import { Transform } from 'class-transformer';
 import { Role, ROLES, User } from '../user.entity';
 
+/** A staff account as the API shows it (never the password hash). */
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
@@ -23,22 +24,27 @@ export class CreateUserDto {
   @MaxLength(254)
   email: string;
 
+  /** At least 8 characters; stored as an argon2id hash only. */
   @ApiProperty({ minLength: 8 })
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
   @MaxLength(200)
   password: string;
 
+  /** Display name, e.g. `Nguyễn Văn A`. */
   @ApiProperty()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
 
+  /** admin: everything; organizer: events of their subtree; leader: reports; staff: check-in desk. */
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role: Role;
 
+  /** The unit whose subtree the user may see and act on. */
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'organizationId must be a UUID' })
   organizationId: string;
