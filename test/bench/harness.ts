@@ -1,0 +1,287 @@
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+
+// The bench runs from dist/ with plain node (no jest, no supertest): it spawns the built app as its own
+// process, so the load generator and the app do not share a CPU core or a heap, and RSS is the app's alone.
+
+/** One measured figure, printed next to the bare limit measured in the same run. */
+export interface Row {
+  scenario: string;
+  metric: string;
+  unit: string;
+  value: number;
+  /** The same figure for the bare endpoint (or the fixed budget) in this run; null when none applies. */
+  limit: number | null;
+  /** value / limit, so results from machines of different speed compare. */
+  ratio: number | null;
+  /** design.md's target, in words; '' when the figure is informational. */
+  target: string;
+  /** Whether the target is met; null when there is no target. */
+  pass: boolean | null;
+}
+
+/** What autocannon measured for one endpoint. */
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  durationS: number;
+}
+
+export interface LoadOptions {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** autocannon's per-request rewrite, for a different body per request (registration storms). */
+  setupRequest?: autocannon.Request['setupRequest'];
+  connections?: number;
+  /** Seconds; the run's --duration by default. Ignored when `amount` is set. */
+  duration?: number;
+  /** A fixed number of requests instead of a duration. */
+  amount?: number;
+  /** Accept non-2xx answers (e.g. 409 "event full" in a capacity storm); by default they fail the scenario. */
+  allowNon2xx?: boolean;
+  /** Run one second of the same load first, unmeasured (JIT, connection pools). */
+  warmup?: boolean;
+}
+
+/** Handed to each scenario: the running app, an admin, and helpers to build data and measure. */
+export interface BenchContext {
+  baseUrl: string;
+  adminToken: string;
+  /** `{Authorization: 'Bearer …'}` for the admin. */
+  adminAuth: Record<string, string>;
+  /** Defaults from the command line. */
+  connections: number;
+  duration: number;
+  /** Calls the REST API; throws with the status and body on a non-2xx answer. */
+  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
+  /** Runs SQL against the app's database (for checks such as "0 over capacity"). */
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  createOrganization(fields?: Record<string, unknown>): Promise<{ id: string; name: string }>;
+  /** A published-or-draft event per api.md's `POST /events`; `fields` override the defaults. */
+  createEvent(organizationId: string, fields?: Record<string, unknown>): Promise<{ id: string; status: string }>;
+  /** Measures one endpoint under load with autocannon. */
+  load(options: LoadOptions): Promise<Load>;
+  /** `GET /health/live` measured at `connections` (cached per run): the bare limit of this app on this machine. */
+  bare(connections?: number): Promise<Load>;
+  /** The app process's resident memory now and at its peak (VmHWM), in MB. */
+  rssMb(): { now: number; peak: number };
+  /** Builds a Row, computing the ratio. */
+  row(fields: Omit<Row, 'ratio'>): Row;
+}
+
+export interface Scenario {
+  /** Used on the command line: `npm run bench -- <name>`. */
+  name: string;
+  description: string;
+  run(ctx: BenchContext): Promise<Row[]>;
+}
+
+const PG_BASE = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN = { email: 'bench-admin@bench.local', password: 'bench-admin-password' };
+export const ROOT = join(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function sql<T>(databaseUrl: string, query: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(query, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function readRssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** The app under bench: a built `node dist/src/main.js` on a fresh database and queue prefix. */
+export class BenchApp {
+  readonly suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  readonly databaseUrl = `${PG_BASE}/td_bench_${this.suffix}`;
+  readonly queuePrefix = `tdbench-${this.suffix}`;
+  baseUrl = '';
+  private child?: ChildProcess;
+  private output = '';
+
+  get pid(): number {
+    return this.child!.pid!;
+  }
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        PORT: String(port),
+        APP_URL: this.baseUrl,
+        DATABASE_URL: this.databaseUrl,
+        REDIS_URL,
+        QUEUE_PREFIX: this.queuePrefix,
+        JWT_SECRET: randomBytes(24).toString('hex'),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'warn',
+        STORAGE_DIR: `/tmp/${this.queuePrefix}`,
+      },
+    });
+    this.child.stdout!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)));
+    this.child.stderr!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`the app exited (${this.child.exitCode}):\n${this.output}`);
+      const ok = await fetch(`${this.baseUrl}/health`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the app did not become healthy in 60 s:\n${this.output}`);
+  }
+
+  async login(): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    if (!res.ok) throw new Error(`admin login: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  }
+
+  /** Stops the app and removes its database and queue keys; safe to call twice. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    const name = new URL(this.databaseUrl).pathname.slice(1);
+    await sql(`${PG_BASE}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${this.queuePrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+export function createContext(app: BenchApp, adminToken: string, defaults: { connections: number; duration: number }): BenchContext {
+  const bareCache = new Map<number, Promise<Load>>();
+  const ctx: BenchContext = {
+    baseUrl: app.baseUrl,
+    adminToken,
+    adminAuth: { Authorization: `Bearer ${adminToken}` },
+    ...defaults,
+    async api(method, path, body, token = adminToken) {
+      const res = await fetch(`${app.baseUrl}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    sql: (query, params) => sql(app.databaseUrl, query, params),
+    createOrganization: (fields = {}) =>
+      ctx.api('POST', '/api/v1/organizations', { name: `Công đoàn bench ${randomBytes(3).toString('hex')}`, ...fields }),
+    createEvent: (organizationId, fields = {}) => {
+      const startsAt = new Date(Date.now() + 7 * 86_400_000);
+      return ctx.api('POST', '/api/v1/events', {
+        title: `Tập huấn bench ${randomBytes(3).toString('hex')}`,
+        kind: 'training',
+        organizationId,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 4 * 3_600_000).toISOString(),
+        registrationMode: 'open',
+        ...fields,
+      });
+    },
+    async load(options) {
+      const connections = options.connections ?? defaults.connections;
+      const request = {
+        url: app.baseUrl + options.path,
+        method: options.method ?? 'GET',
+        headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        requests: options.setupRequest ? [{ setupRequest: options.setupRequest }] : undefined,
+        connections,
+        timeout: 30,
+      };
+      if (options.warmup ?? true) await autocannon({ ...request, duration: 1 });
+      const result = await autocannon({
+        ...request,
+        ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? defaults.duration }),
+      });
+      const failed = result.errors + result.timeouts + (options.allowNon2xx ? 0 : result.non2xx);
+      if (failed) {
+        throw new Error(
+          `${options.method ?? 'GET'} ${options.path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+        );
+      }
+      return {
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        requests: result.requests.total,
+        durationS: result.duration,
+      };
+    },
+    bare(connections = defaults.connections) {
+      if (!bareCache.has(connections)) bareCache.set(connections, ctx.load({ path: '/health/live', connections }));
+      return bareCache.get(connections)!;
+    },
+    rssMb: () => readRssMb(app.pid),
+    row: (fields) => ({
+      ...fields,
+      ratio: fields.limit ? fields.value / fields.limit : null,
+    }),
+  };
+  return ctx;
+}
+
+/** A fixed-width table, one line per row. */
+export function formatRows(rows: Row[]): string {
+  const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
+  const table = [
+    ['scenario', 'metric', 'value', 'limit (bare or budget)', 'ratio', 'target', 'pass'],
+    ...rows.map((r) => [
+      r.scenario,
+      r.metric,
+      `${fmt(r.value)} ${r.unit}`,
+      r.limit === null ? '-' : `${fmt(r.limit)} ${r.unit}`,
+      r.ratio === null ? '-' : `${fmt(r.ratio * 100, 0)} %`,
+      r.target || '-',
+      r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+    ]),
+  ];
+  const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  return table.map((line) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,8 @@
+import { Scenario } from '../harness';
+import { usersMe } from './users-me';
+
+/**
+ * Every bench scenario, in the order `npm run bench` runs them. A new scenario is a file in this folder
+ * exporting a Scenario, added here.
+ */
+export const SCENARIOS: Scenario[] = [usersMe];
