@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -9,14 +10,21 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
+/** Start options that are not configuration (tests use them). */
+export interface AppOptions {
+  /** Overrides QueueModule's DEFAULT_JOB_OPTIONS, e.g. fewer attempts and a short backoff. */
+  jobOptions?: Partial<JobsOptions>;
+}
+
 /** Modules every role needs: config, logs, database, queue. */
-function coreModules(config: AppConfig) {
+function coreModules(config: AppConfig, options: AppOptions) {
   return [
     ConfigModule.forRoot(config),
     LoggerModule.forRoot({
@@ -33,23 +41,23 @@ function coreModules(config: AppConfig) {
       },
     }),
     DatabaseModule,
-    QueueModule,
+    QueueModule.forRoot(options.jobOptions),
   ];
 }
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule, WebModule];
+  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule, WebModule, MailModule];
 }
 
 @Module({})
 export class AppModule {
   /** Composes the modules of the roles chosen by APP_ROLE. */
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...coreModules(config),
+        ...coreModules(config, options),
         ...(config.runsApi ? apiModules() : []),
         ...(config.runsWorker ? [WorkerModule] : []),
       ],

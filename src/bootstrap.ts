@@ -6,10 +6,11 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
 import { createValidationPipe } from './http/validation';
+import { mountQueueDashboard } from './queue/queue-dashboard';
 import { checkRedis } from './queue/redis';
 import { UsersService } from './users/users.service';
 import { configureWeb } from './web/configure-web';
@@ -32,9 +33,9 @@ function setupSwagger(app: INestApplication): void {
 }
 
 /** Builds the HTTP application (roles `all` and `api`) ready to listen; used by main.ts and the tests. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
   await preflight(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
@@ -51,6 +52,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     }),
   );
   app.use(cookieParser(config.jwtSecret));
+  // After the cookie parser: the dashboard's admin check reads the signed session cookie.
+  mountQueueDashboard(app);
   configureWeb(app, config);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
@@ -59,9 +62,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 /** Builds the worker-only application context (role `worker`): no HTTP. */
-export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
+export async function createWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
   await preflight(config);
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
   ctx.useLogger(ctx.get(Logger));
   ctx.enableShutdownHooks();
   await prepareData(ctx, config);

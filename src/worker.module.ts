@@ -1,11 +1,24 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { MailSendProcessor } from './mail/mail-send.processor';
+import { MailModule } from './mail/mail.module';
+import { ArticlesQueueWorker, EventsQueueWorker, JobProcessorRegistry, MailQueueWorker } from './queue/queue-workers';
+import { SystemPingProcessor } from './queue/system-ping.processor';
 
 /**
  * The BullMQ processors, and nothing else: imported only when APP_ROLE is
- * `worker` or `all`, so an `api` process never consumes jobs.
+ * `worker` or `all`, so an `api` process never consumes jobs. One worker
+ * per queue routes each job to its @ProcessorOf class listed here.
  */
 @Module({
-  imports: [],
-  providers: [],
+  imports: [DiscoveryModule, MailModule],
+  providers: [
+    JobProcessorRegistry,
+    MailQueueWorker,
+    EventsQueueWorker,
+    ArticlesQueueWorker,
+    SystemPingProcessor,
+    MailSendProcessor,
+  ],
 })
 export class WorkerModule {}

@@ -15,6 +15,8 @@ export function redisOptions(redisUrl: string): RedisOptions {
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
+    // Reconnect within seconds after an outage (BullMQ's own default backs off to 20 s).
+    retryStrategy: (times: number) => Math.min(200 * times, 3000),
   };
 }
 

@@ -1,0 +1,37 @@
+import { UnrecoverableError } from 'bullmq';
+import { JobContext, JobProcessor, ProcessorOf } from '../queue/job-processor';
+import { JobPayloads } from '../queue/jobs';
+import { MailMessagesRepository } from './mail-messages.repository';
+import { MailTransport } from './mail-transport';
+
+/**
+ * `mail.send`: delivers one mail_message. Idempotent: a message already
+ * sent or stored is left alone. Without SMTP the message is kept in the
+ * local outbox (status `stored`). A failure is recorded and rethrown so
+ * BullMQ retries; the last attempt leaves the message `failed`.
+ */
+@ProcessorOf('mail.send')
+export class MailSendProcessor implements JobProcessor<'mail.send'> {
+  constructor(
+    private readonly messages: MailMessagesRepository,
+    private readonly transport: MailTransport,
+  ) {}
+
+  async process({ messageId }: JobPayloads['mail.send'], ctx: JobContext): Promise<void> {
+    const m = await this.messages.findById(messageId);
+    // The row is written in the outbox row's transaction, so this means it was deleted since.
+    if (!m) throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
+    if (m.status === 'sent' || m.status === 'stored') return;
+    if (this.transport.kind === 'local') {
+      await this.messages.markDelivered(m.id, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
+      return;
+    }
+    try {
+      const smtpId = await this.transport.send(m);
+      await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: smtpId, attempts: ctx.attempt });
+    } catch (err) {
+      await this.messages.recordFailure(m.id, ctx.attempt, (err as Error).message, ctx.isFinalAttempt);
+      throw err;
+    }
+  }
+}

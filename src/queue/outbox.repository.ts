@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobName } from './jobs';
+
+export type OutboxStatus = 'pending' | 'enqueued' | 'completed' | 'failed';
+
+/** A due outbox row as the relay claims it. */
+export interface ClaimedOutboxRow {
+  id: string;
+  jobName: JobName;
+  payload: unknown;
+  jobId: string;
+}
+
+/** SQL of the outbox table; raw because the relay's claim needs FOR UPDATE SKIP LOCKED. */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts a row; the same job id twice (same job and key) keeps the first row. */
+  async insert(
+    manager: EntityManager,
+    row: { id: string; jobName: string; payload: unknown; dedupKey: string | null; jobId: string; runAt: Date | null },
+  ): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO outbox (id, job_name, payload, dedup_key, job_id, run_at)
+       VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
+       ON CONFLICT (job_id) DO NOTHING
+       RETURNING id`,
+      [row.id, row.jobName, JSON.stringify(row.payload), row.dedupKey, row.jobId, row.runAt],
+    );
+    return inserted.length > 0;
+  }
+
+  /**
+   * Locks up to `limit` due pending rows for this transaction; rows another
+   * relay holds are skipped, so concurrent relays split the work instead of
+   * doubling it.
+   */
+  async claimDue(manager: EntityManager, limit: number): Promise<ClaimedOutboxRow[]> {
+    return manager.query(
+      `SELECT id, job_name AS "jobName", payload, job_id AS "jobId"
+         FROM outbox
+        WHERE status = 'pending' AND run_at <= now()
+        ORDER BY run_at
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  async markEnqueued(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(`UPDATE outbox SET status = 'enqueued', enqueued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** The processor finished the job: whatever the relay's view, the row is done. */
+  async markCompleted(jobId: string, attempts: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET status = 'completed', attempts = $2, finished_at = now() WHERE job_id = $1`,
+      [jobId, attempts],
+    );
+  }
+
+  /** Records a failed attempt; the final one makes the row `failed`, visibly. */
+  async recordFailure(jobId: string, attempts: number, error: string, final: boolean): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox
+          SET attempts = $2,
+              last_error = $3,
+              status = CASE WHEN $4::boolean THEN 'failed' ELSE status END,
+              finished_at = CASE WHEN $4::boolean THEN now() ELSE finished_at END
+        WHERE job_id = $1`,
+      [jobId, attempts, error.slice(0, 4000), final],
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
+import { JOB_QUEUE, JobName, QUEUES } from './jobs';
+import { OutboxRepository } from './outbox.repository';
+
+/** Finds the @ProcessorOf classes of this process. */
+@Injectable()
+export class JobProcessorRegistry implements OnModuleInit {
+  private readonly processors = new Map<string, JobProcessor<JobName>>();
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: JOB_PROCESSOR_DECORATOR.KEY })) {
+      const job = this.discovery.getMetadataByDecorator(JOB_PROCESSOR_DECORATOR, wrapper);
+      if (!job || !wrapper.instance) continue;
+      if (this.processors.has(job)) throw new Error(`two processors for job "${job}"`);
+      if (!JOB_QUEUE[job]) throw new Error(`job "${job}" has no queue in src/queue/jobs.ts`);
+      this.processors.set(job, wrapper.instance as JobProcessor<JobName>);
+    }
+  }
+
+  get(job: string): JobProcessor<JobName> | undefined {
+    return this.processors.get(job);
+  }
+}
+
+/**
+ * One BullMQ worker per queue, routing each job to its processor and
+ * recording the outcome on the job's outbox row: completed, or after the
+ * last attempt failed with the error, so a job never fails silently.
+ * Retries and backoff come with the job (QueueModule's job options).
+ */
+@Injectable()
+abstract class QueueWorker extends WorkerHost implements BeforeApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+
+  constructor(
+    private readonly registry: JobProcessorRegistry,
+    private readonly outbox: OutboxRepository,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<void> {
+    const attempt = job.attemptsMade + 1;
+    const isFinalAttempt = attempt >= (job.opts.attempts ?? 1);
+    const jobId = job.id ?? '';
+    try {
+      const processor = this.registry.get(job.name);
+      if (!processor) throw new UnrecoverableError(`no processor is registered for job "${job.name}"`);
+      await processor.process(job.data, { jobId, attempt, isFinalAttempt });
+    } catch (err) {
+      const final = isFinalAttempt || err instanceof UnrecoverableError;
+      const message = (err as Error).message ?? String(err);
+      this.logger.warn(`${jobId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${message}`);
+      await this.outbox.recordFailure(jobId, attempt, message, final);
+      throw err;
+    }
+    await this.outbox.markCompleted(jobId, attempt);
+  }
+
+  /**
+   * Before the database and the transports close: stop taking jobs and let
+   * the active ones finish (Worker.close() waits for them). @nestjs/bullmq
+   * closes workers too, but only in onApplicationShutdown, in no set order
+   * with TypeORM's own shutdown.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    let worker;
+    try {
+      worker = this.worker;
+    } catch {
+      return; // never started (the app failed during init)
+    }
+    await worker.close();
+  }
+}
+
+// Mail is I/O bound (SMTP round trips): many at once keeps a pooled transport busy.
+@Processor(QUEUES.mail, { concurrency: 32 })
+export class MailQueueWorker extends QueueWorker {}
+
+@Processor(QUEUES.events, { concurrency: 8 })
+export class EventsQueueWorker extends QueueWorker {}
+
+@Processor(QUEUES.articles, { concurrency: 2 })
+export class ArticlesQueueWorker extends QueueWorker {}

@@ -1,0 +1,20 @@
+import { DataSource } from 'typeorm';
+import { JobContext, JobProcessor, ProcessorOf } from './job-processor';
+import { JobPayloads } from './jobs';
+
+/**
+ * Diagnostic job proving the outbox → Redis → worker path: it counts its own
+ * runs per job id in system_ping, so a doubled delivery is visible there.
+ */
+@ProcessorOf('system.ping')
+export class SystemPingProcessor implements JobProcessor<'system.ping'> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async process(payload: JobPayloads['system.ping'], ctx: JobContext): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO system_ping (job_id, note) VALUES ($1, $2)
+       ON CONFLICT (job_id) DO UPDATE SET runs = system_ping.runs + 1, last_run_at = now()`,
+      [ctx.jobId, payload.note],
+    );
+  }
+}
