@@ -3,10 +3,11 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { LoginController } from './auth/login.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { LangController } from './lang.controller';
+import { OrganizationPagesController } from './organizations/organization-pages.controller';
 
 /** The server-rendered pages (one folder per audience); wired into Express by configureWeb. */
 @Module({
   imports: [OrganizationsModule],
-  controllers: [LoginController, LangController, DashboardController],
+  controllers: [LoginController, LangController, DashboardController, OrganizationPagesController],
 })
 export class WebModule {}

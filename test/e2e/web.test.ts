@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
-import { createActor, createOrganization, loginAdmin } from '../factories';
+import { createOrganization, loginAdmin } from '../factories';
+import { createUserWithPassword } from '../factories/web';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
 /** The cookies a response sets, as `name=value` pairs for the next request's Cookie header. */
@@ -137,5 +138,71 @@ describe('web pages (server-rendered)', () => {
     expect(cookieOnly.status).toBe(403);
     const admin = await loginAdmin(t);
     await t.http().post('/api/v1/organizations').set(admin.auth).send({ name: 'Bearer OK' }).expect(201);
+  });
+
+  describe('organization pages', () => {
+    it('creates an organization through the form and shows it, escaped, in the tree', async () => {
+      const c = new PageClient(t);
+      await c.login(TEST_ADMIN.email, TEST_ADMIN.password);
+      await c.get('/organizations/new');
+      const created = await c.post('/organizations', { name: 'LĐLĐ <script>alert(1)</script>', abbreviation: 'LĐLĐ', locality: 'tỉnh Bình Dương', shortName: '', nameEn: '', parentId: '' });
+      expect(created.status).toBe(303);
+      expect(created.headers.location).toMatch(/^\/organizations\?saved=[0-9a-f-]{36}$/);
+      const tree = await c.get(created.headers.location);
+      expect(tree.status).toBe(200);
+      expect(tree.text).toContain('LĐLĐ &lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(tree.text).not.toContain('<script>alert(1)');
+      const row = await t.dataSource.query('SELECT name, short_name FROM organization WHERE abbreviation = $1', ['LĐLĐ']);
+      expect(row).toEqual([{ name: 'LĐLĐ <script>alert(1)</script>', short_name: null }]);
+    });
+
+    it('shows validation errors on the form with field messages and writes nothing', async () => {
+      const c = new PageClient(t);
+      await c.login(TEST_ADMIN.email, TEST_ADMIN.password);
+      await c.get('/organizations/new');
+      const before = await t.dataSource.query('SELECT count(*)::int AS n FROM organization');
+      const res = await c.post('/organizations', { name: '   ', abbreviation: 'x'.repeat(51), parentId: '' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toMatch(/id="e-name">Không được để trống\./);
+      expect(res.text).toMatch(/id="e-abbreviation">Quá dài \(tối đa 50 ký tự\)\./);
+      expect(await t.dataSource.query('SELECT count(*)::int AS n FROM organization')).toEqual(before);
+    });
+
+    it('edits an organization, clearing an optional field', async () => {
+      const admin = await loginAdmin(t);
+      const org = await createOrganization(t, admin, { name: 'Công đoàn ngành Giáo dục', abbreviation: 'CĐN' });
+      const c = new PageClient(t);
+      await c.login(TEST_ADMIN.email, TEST_ADMIN.password);
+      const form = await c.get(`/organizations/${org.id}/edit`);
+      expect(form.text).toContain('value="Công đoàn ngành Giáo dục"');
+      const saved = await c.post(`/organizations/${org.id}`, { name: 'Công đoàn ngành Giáo dục tỉnh', abbreviation: '', locality: '', shortName: '', nameEn: 'Education Union', parentId: '' });
+      expect(saved.status).toBe(303);
+      const api = await t.http().get(`/api/v1/organizations/${org.id}`).set(admin.auth).expect(200);
+      expect(api.body).toMatchObject({ name: 'Công đoàn ngành Giáo dục tỉnh', abbreviation: null, nameEn: 'Education Union' });
+    });
+
+    it("keeps an organizer to their subtree: only it in the tree, another unit's edit page refused", async () => {
+      const admin = await loginAdmin(t);
+      const mine = await createOrganization(t, admin, { name: 'Công đoàn huyện Dầu Tiếng' });
+      const child = await createOrganization(t, admin, { name: 'Công đoàn cơ sở Trường THPT', parentId: mine.id });
+      const other = await createOrganization(t, admin, { name: 'Công đoàn huyện Bàu Bàng' });
+      const organizer = await createUserWithPassword(t, admin, 'organizer', mine.id);
+      const c = new PageClient(t);
+      await c.login(organizer.email, organizer.password);
+      const tree = await c.get('/organizations');
+      expect(tree.text).toContain('Công đoàn huyện Dầu Tiếng');
+      expect(tree.text).toContain(child.name);
+      expect(tree.text).not.toContain('Công đoàn huyện Bàu Bàng');
+      const refused = await c.get(`/organizations/${other.id}/edit`);
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('Bạn không có quyền truy cập trang này.');
+      // Creating under a unit outside the subtree is refused on the form, nothing written.
+      await c.get('/organizations/new');
+      const outside = await c.post('/organizations', { name: 'Lọt ra ngoài', parentId: other.id });
+      expect(outside.status).toBe(403);
+      expect(outside.text).toContain('Không thể lưu');
+      expect(await t.dataSource.query("SELECT 1 FROM organization WHERE name = 'Lọt ra ngoài'")).toEqual([]);
+    });
   });
 });
