@@ -4,15 +4,20 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AuthModule } from './auth/auth.module';
+import { CheckInsModule } from './check-ins/check-ins.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { QuotasModule } from './quotas/quotas.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { SpeakersModule } from './speakers/speakers.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
@@ -47,7 +52,7 @@ function coreModules(config: AppConfig, options: AppOptions) {
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, HealthModule, WebModule, MailModule];
+  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule];
 }
 
 @Module({})

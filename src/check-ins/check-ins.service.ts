@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../auth/auth-user';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
+import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { formatCheckInCode, normalizeCheckInCode } from '../registrations/registration-code';
+import { CheckInsRepository, CheckInAttempt } from './check-ins.repository';
+import { CheckInResultDto, CheckInStatsDto, CreateCheckInDto } from './dto/check-in.dto';
+
+/** How far ahead of the server clock a scanner's clock may be. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+@Injectable()
+export class CheckInsService {
+  constructor(
+    private readonly checkIns: CheckInsRepository,
+    private readonly scope: OrganizationScopeService,
+  ) {}
+
+  /**
+   * Records that a confirmed registration is present, once per (registration,
+   * session). Returns `created: false` with the first check-in when it was
+   * already there — unless the scanner retries with the nonce of that first
+   * check-in, which gets the original answer back. One statement in the
+   * usual case; the scope comes from the JWT, nothing is cached.
+   */
+  async checkIn(user: AuthUser, eventId: string, dto: CreateCheckInDto): Promise<{ created: boolean; result: CheckInResultDto }> {
+    if ((dto.code === undefined) === (dto.registrationId === undefined)) {
+      throw new InvalidInputError('code', 'or registrationId is required (exactly one of them)');
+    }
+    let by: { code: string } | { registrationId: string };
+    if (dto.code !== undefined) {
+      const code = normalizeCheckInCode(dto.code);
+      if (!code) throw new NotFoundError(`Check-in code ${dto.code}`);
+      by = { code };
+    } else {
+      by = { registrationId: dto.registrationId! };
+    }
+    const scannedAt = dto.scannedAt ? new Date(dto.scannedAt) : new Date();
+    if (scannedAt.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
+      throw new InvalidInputError('scannedAt', 'is in the future; check the scanner clock');
+    }
+    const sessionId = dto.sessionId ?? null;
+    const nonce = dto.nonce ?? null;
+    const command = { eventId, by, sessionId, scannedAt, userId: user.id, nonce, scopeRoot: this.scope.scopeRoot(user) };
+
+    let a = await this.checkIns.attempt(command);
+    if (!a) throw new NotFoundError('Event', eventId);
+    this.assertCheckable(a, dto);
+    if (a.insertedId) return { created: true, result: this.toResult(a, false) };
+    if (!a.checkInId) {
+      // Lost a race: the blocking check-in committed after this statement's snapshot.
+      const existing = await this.checkIns.findExisting(a.registrationId!, sessionId);
+      if (existing) a = { ...a, checkInId: existing.id, sessionId: existing.sessionId, checkedInAt: existing.checkedInAt, nonce: existing.nonce };
+      else {
+        // It was undone meanwhile: try once more.
+        a = (await this.checkIns.attempt(command))!;
+        this.assertCheckable(a, dto);
+        if (a.insertedId) return { created: true, result: this.toResult(a, false) };
+        if (!a.checkInId) throw new ConflictError('the check-in is being changed by someone else; scan again');
+      }
+    }
+    const replay = nonce !== null && a.nonce === nonce;
+    return { created: replay, result: this.toResult(a, !replay) };
+  }
+
+  /** Organizer's undo of a check-in. */
+  async undo(user: AuthUser, id: string): Promise<void> {
+    const found = await this.checkIns.findEventOfCheckIn(id);
+    if (!found) throw new NotFoundError('Check-in', id);
+    await this.scope.assertInScope(user, found.organizationId);
+    await this.checkIns.delete(id);
+  }
+
+  async stats(user: AuthUser, eventId: string): Promise<CheckInStatsDto> {
+    const [event] = await this.checkIns.findEvent(eventId);
+    if (!event) throw new NotFoundError('Event', eventId);
+    await this.scope.assertInScope(user, event.organizationId);
+    const s = await this.checkIns.stats(eventId);
+    return { ...s, bySession: s.bySession.map((b) => ({ ...b, startsAt: b.startsAt.toISOString() })) } as CheckInStatsDto;
+  }
+
+  private assertCheckable(a: CheckInAttempt, dto: CreateCheckInDto): void {
+    if (!a.inScope) throw new ForbiddenError("this event belongs to a unit outside your unit's subtree");
+    if (a.eventStatus !== 'published' && a.eventStatus !== 'completed') {
+      throw new ConflictError(`check-in is not possible: the event is ${a.eventStatus}`, { eventStatus: a.eventStatus });
+    }
+    if (!a.sessionOk) throw new NotFoundError(`Session ${dto.sessionId} of this event`);
+    if (!a.registrationId) {
+      throw dto.code !== undefined ? new NotFoundError(`Check-in code ${dto.code} for this event`) : new NotFoundError('Registration', dto.registrationId);
+    }
+    if (a.registrationStatus !== 'confirmed') {
+      throw new ConflictError(`${a.fullName} is ${a.registrationStatus}, not confirmed; only confirmed registrations can check in`, { status: a.registrationStatus });
+    }
+  }
+
+  private toResult(a: CheckInAttempt, duplicate: boolean): CheckInResultDto {
+    return {
+      checkIn: { id: a.checkInId!, registrationId: a.registrationId!, sessionId: a.sessionId, checkedInAt: new Date(a.checkedInAt!).toISOString() },
+      registration: {
+        id: a.registrationId!,
+        fullName: a.fullName!,
+        email: a.email!,
+        position: a.position,
+        role: a.role!,
+        organizationId: a.organizationId,
+        status: a.registrationStatus!,
+        code: formatCheckInCode(a.code!),
+      },
+      duplicate,
+    };
+  }
+}

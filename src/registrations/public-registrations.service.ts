@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createEvent, DateArray } from 'ics';
+import QRCode from 'qrcode';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { TrainingEvent } from '../events/event.entity';
+import { API_PREFIX } from '../http/api-controller.decorator';
+import { ConflictError, NotFoundError } from '../http/domain-errors';
+import { PublicRegistrationDto, PublicSessionDto } from './dto/public-registration.dto';
+import { hashToken } from './registration-code';
+import { RegistrationMails } from './registration-mails';
+import { Registration } from './registration.entity';
+import { RegistrationsRepository } from './registrations.repository';
+import { RegistrationsService } from './registrations.service';
+import { SeatsService } from './seats.service';
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22,100}$/;
+
+/** The delegate's own actions, authorised by the secret token of their personal link. */
+@Injectable()
+export class PublicRegistrationsService {
+  constructor(
+    private readonly registrations: RegistrationsRepository,
+    private readonly registrationsService: RegistrationsService,
+    private readonly seats: SeatsService,
+    private readonly mails: RegistrationMails,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async get(token: string): Promise<PublicRegistrationDto> {
+    const { registration, event } = await this.mustFind(token);
+    return this.toDto(token, registration, event);
+  }
+
+  /**
+   * Accept: a delegate takes a seat (or waits, or 409 when full without a
+   * waiting list). Decline: a held seat goes to the first waiting delegate.
+   * Answering the same again changes nothing.
+   */
+  async rsvp(token: string, accept: boolean): Promise<PublicRegistrationDto> {
+    const { registration, event } = await this.registrations.transaction(async (manager) => {
+      const r = await this.mustLock(manager, token);
+      const event = (await this.registrations.findEvent(r.eventId, manager))!;
+      if (event.status === 'cancelled' || event.status === 'completed') {
+        throw new ConflictError(`the event is ${event.status}; answers are closed`, { eventStatus: event.status });
+      }
+      if (r.status === 'cancelled') throw new ConflictError('this registration was cancelled; register again', { status: r.status });
+      if (accept && (r.status === 'invited' || r.status === 'declined')) {
+        const status = await this.seats.confirmOrWaitlist(manager, r, event);
+        r.declinedAt = null;
+        await this.registrations.update(manager, r);
+        if (status === 'confirmed') await this.mails.confirmed(manager, r, event, token);
+        else await this.mails.waitlisted(manager, r, event, token);
+      } else if (!accept && r.status !== 'declined') {
+        const heldSeat = SeatsService.holdsSeat(r);
+        r.status = 'declined';
+        r.declinedAt = new Date();
+        r.waitlistedAt = null;
+        await this.registrations.update(manager, r);
+        if (heldSeat) await this.seats.release(manager, r.eventId);
+      }
+      return { registration: r, event };
+    });
+    return this.toDto(token, registration, event);
+  }
+
+  async cancel(token: string): Promise<PublicRegistrationDto> {
+    const { registration, event } = await this.registrations.transaction(async (manager) => {
+      const r = await this.registrationsService.cancelLocked(manager, await this.mustLock(manager, token));
+      return { registration: r, event: (await this.registrations.findEvent(r.eventId, manager))! };
+    });
+    return this.toDto(token, registration, event);
+  }
+
+  /** The check-in code as a QR code: it encodes the bare code, so a USB scanner types exactly what a person would. */
+  async qrSvg(token: string): Promise<string> {
+    const { registration } = await this.mustFind(token);
+    return QRCode.toString(registration.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  }
+
+  async ics(token: string): Promise<string> {
+    const { registration, event } = await this.mustFind(token);
+    const utc = (d: Date): DateArray => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+    const en = registration.language === 'en';
+    const { error, value } = createEvent({
+      uid: `${event.id}@trainingdesk`,
+      title: en && event.titleEn ? event.titleEn : event.title,
+      start: utc(event.startsAt),
+      startInputType: 'utc',
+      startOutputType: 'utc',
+      end: utc(event.endsAt),
+      endInputType: 'utc',
+      endOutputType: 'utc',
+      location: event.venue ?? undefined,
+      description: (en ? event.descriptionEn : event.description) ?? undefined,
+      url: this.mails.personalLink(token),
+      status: event.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    });
+    if (error || !value) throw error ?? new Error('ics: no calendar produced');
+    return value;
+  }
+
+  private async toDto(token: string, r: Registration, event: TrainingEvent): Promise<PublicRegistrationDto> {
+    const sessions: PublicSessionDto[] = (await this.registrations.findSessions(event.id)).map((s) => ({
+      ...s,
+      startsAt: s.startsAt.toISOString(),
+      endsAt: s.endsAt.toISOString(),
+    }));
+    return PublicRegistrationDto.from(r, event, sessions, `${this.config.appUrl}/${API_PREFIX}/public/registrations/${token}`);
+  }
+
+  private async mustFind(token: string): Promise<{ registration: Registration; event: TrainingEvent }> {
+    const registration = TOKEN_SHAPE.test(token) ? await this.registrations.findByTokenHash(hashToken(token)) : null;
+    // One answer for a wrong and a malformed token: nothing to learn from trying.
+    if (!registration) throw new NotFoundError('Registration');
+    const event = await this.registrations.findEvent(registration.eventId);
+    if (!event) throw new NotFoundError('Registration');
+    return { registration, event };
+  }
+
+  private async mustLock(manager: EntityManager, token: string): Promise<Registration> {
+    const r = TOKEN_SHAPE.test(token) ? await this.registrations.findByTokenHashForUpdate(manager, hashToken(token)) : null;
+    if (!r) throw new NotFoundError('Registration');
+    return r;
+  }
+}

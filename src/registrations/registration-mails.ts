@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { TrainingEvent } from '../events/event.entity';
+import { toLocalIso } from '../events/event-time';
+import { MailService } from '../mail/mail.service';
+import { formatCheckInCode } from './registration-code';
+import { Registration } from './registration.entity';
+
+/**
+ * The mails a registration's changes cause, written through MailService in
+ * the caller's transaction: they exist if and only if the change commits.
+ */
+@Injectable()
+export class RegistrationMails {
+  constructor(
+    private readonly mail: MailService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  personalLink(token: string): string {
+    return `${this.config.appUrl}/r/${token}`;
+  }
+
+  /** Confirmed (registered, accepted, or promoted from the waitlist with a fresh link). */
+  async confirmed(manager: EntityManager, r: Registration, event: TrainingEvent, token: string, promoted = false): Promise<string> {
+    const vi = r.language === 'vi';
+    const title = this.title(r, event);
+    const when = this.when(event);
+    const code = formatCheckInCode(r.code);
+    const heading = promoted
+      ? vi ? `Đã có chỗ cho anh/chị: ${title}` : `A seat is now yours: ${title}`
+      : vi ? `Xác nhận đăng ký: ${title}` : `Registration confirmed: ${title}`;
+    const paragraphs = vi
+      ? [
+          `Kính gửi ${r.fullName},`,
+          promoted ? 'Một chỗ vừa trống và anh/chị đã được chuyển từ danh sách chờ sang danh sách chính thức.' : 'Đăng ký của anh/chị đã được xác nhận.',
+          `Thời gian: ${when}${event.venue ? `. Địa điểm: ${event.venue}` : ''}.`,
+          `Mã điểm danh: ${code}. Vui lòng xuất trình mã QR trong đường dẫn dưới đây khi đến.`,
+        ]
+      : [
+          `Dear ${r.fullName},`,
+          promoted ? 'A seat became free and you have moved from the waiting list to the confirmed list.' : 'Your registration is confirmed.',
+          `When: ${when}${event.venue ? `. Where: ${event.venue}` : ''}.`,
+          `Check-in code: ${code}. Please show the QR code from the link below at the door.`,
+        ];
+    if (promoted) paragraphs.push(vi ? 'Đường dẫn cá nhân trước đây không còn dùng được; hãy dùng đường dẫn mới này.' : 'Your earlier personal link no longer works; use this new one.');
+    return this.send(manager, r, promoted ? 'waitlist-promotion' : 'registration-confirmed', {
+      heading,
+      paragraphs,
+      link: { url: this.personalLink(token), label: vi ? 'Xem đăng ký của tôi' : 'View my registration' },
+    });
+  }
+
+  /** Put on the waiting list at registration. */
+  async waitlisted(manager: EntityManager, r: Registration, event: TrainingEvent, token: string): Promise<string> {
+    const vi = r.language === 'vi';
+    const title = this.title(r, event);
+    return this.send(manager, r, 'registration-waitlisted', {
+      heading: vi ? `Danh sách chờ: ${title}` : `Waiting list: ${title}`,
+      paragraphs: vi
+        ? [`Kính gửi ${r.fullName},`, 'Sự kiện đã đủ chỗ; anh/chị đang ở danh sách chờ. Chúng tôi sẽ gửi thư ngay khi có chỗ.']
+        : [`Dear ${r.fullName},`, 'The event is full; you are on the waiting list. We will write as soon as a seat is free.'],
+      link: { url: this.personalLink(token), label: vi ? 'Xem đăng ký của tôi' : 'View my registration' },
+    });
+  }
+
+  private send(manager: EntityManager, r: Registration, kind: string, data: { heading: string; paragraphs: string[]; link?: { url: string; label: string } }): Promise<string> {
+    return this.mail.enqueue(manager, {
+      to: r.email,
+      toName: r.fullName,
+      template: 'notice',
+      locale: r.language,
+      data,
+      registrationId: r.id,
+      kind,
+    });
+  }
+
+  private title(r: Registration, event: TrainingEvent): string {
+    return r.language === 'en' && event.titleEn ? event.titleEn : event.title;
+  }
+
+  private when(event: TrainingEvent): string {
+    return toLocalIso(event.startsAt, event.timezone).slice(0, 16).replace('T', ' ') + ` (${event.timezone})`;
+  }
+}

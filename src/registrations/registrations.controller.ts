@@ -1,0 +1,79 @@
+import { Body, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Public, Roles } from '../auth/auth-user';
+import { ApiController } from '../http/api-controller.decorator';
+import { Page } from '../http/pagination';
+import { UuidParam } from '../http/uuid-param';
+import {
+  CreatedRegistrationDto,
+  CreateRegistrationDto,
+  ImportResultDto,
+  ListRegistrationsQueryDto,
+  RegistrationDto,
+  UpdateRegistrationDto,
+} from './dto/registration.dto';
+import { RegistrationImportService, UploadedImportFile } from './registration-import.service';
+import { RegistrationsService } from './registrations.service';
+
+/** Largest import file accepted (a 20,000-row XLSX is well below). */
+export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+
+@ApiController('events', 'registrations')
+export class EventRegistrationsController {
+  constructor(
+    private readonly registrations: RegistrationsService,
+    private readonly imports: RegistrationImportService,
+  ) {}
+
+  /** Self-registration without a token; with an organizer's token, anyone on any non-cancelled event. */
+  @Post(':id/registrations')
+  @Public()
+  @ApiCreatedResponse({ type: CreatedRegistrationDto })
+  register(@CurrentUser() user: AuthUser | undefined, @UuidParam() id: string, @Body() dto: CreateRegistrationDto): Promise<CreatedRegistrationDto> {
+    return this.registrations.register(user, id, dto);
+  }
+
+  @Post(':id/registrations/import')
+  @Roles('organizer')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiCreatedResponse({ type: ImportResultDto })
+  import(@CurrentUser() user: AuthUser, @UuidParam() id: string, @UploadedFile() file: UploadedImportFile | undefined): Promise<ImportResultDto> {
+    return this.imports.import(user, id, file);
+  }
+
+  @Get(':id/registrations')
+  @ApiOkResponse({ type: [RegistrationDto] })
+  list(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query() q: ListRegistrationsQueryDto): Promise<Page<RegistrationDto>> {
+    return this.registrations.list(user, id, q);
+  }
+}
+
+@ApiController('registrations')
+export class RegistrationsController {
+  constructor(private readonly registrations: RegistrationsService) {}
+
+  @Get(':id')
+  @ApiOkResponse({ type: RegistrationDto })
+  get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<RegistrationDto> {
+    return this.registrations.get(user, id);
+  }
+
+  @Patch(':id')
+  @Roles('organizer')
+  @ApiOkResponse({ type: RegistrationDto })
+  update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateRegistrationDto): Promise<RegistrationDto> {
+    return this.registrations.update(user, id, dto);
+  }
+
+  /** Frees the seat; the first waiting delegate is confirmed and notified in the same transaction. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('organizer')
+  @ApiOkResponse({ type: RegistrationDto })
+  cancel(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<RegistrationDto> {
+    return this.registrations.cancel(user, id);
+  }
+}

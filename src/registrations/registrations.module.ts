@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '../mail/mail.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PublicRegistrationsController } from './public-registrations.controller';
+import { PublicRegistrationsService } from './public-registrations.service';
+import { RegistrationImportService } from './registration-import.service';
+import { RegistrationMails } from './registration-mails';
+import { Registration } from './registration.entity';
+import { EventRegistrationsController, RegistrationsController } from './registrations.controller';
+import { RegistrationsRepository } from './registrations.repository';
+import { RegistrationsService } from './registrations.service';
+import { SeatsService } from './seats.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Registration]), OrganizationsModule, MailModule],
+  controllers: [EventRegistrationsController, RegistrationsController, PublicRegistrationsController],
+  providers: [RegistrationsRepository, RegistrationsService, SeatsService, RegistrationMails, PublicRegistrationsService, RegistrationImportService],
+  // SeatsService.fillFromWaitlist: for the events domain when a capacity is raised.
+  exports: [RegistrationsService, SeatsService, RegistrationsRepository],
+})
+export class RegistrationsModule {}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { TrainingEvent } from '../events/event.entity';
+import { Registration, RegistrationRole, RegistrationStatus } from './registration.entity';
+
+/** A registration row to insert (the service has decided status, code and token). */
+export type NewRegistration = Pick<
+  Registration,
+  'eventId' | 'fullName' | 'email' | 'phone' | 'position' | 'organizationId' | 'role' | 'language' | 'status' | 'source' | 'tokenHash' | 'code' | 'createdById'
+>;
+
+export interface RegistrationFilter {
+  eventId: string;
+  status?: RegistrationStatus;
+  role?: RegistrationRole;
+  /** Unit whose subtree's delegates are listed. */
+  organizationId?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+@Injectable()
+export class RegistrationsRepository {
+  constructor(@InjectRepository(Registration) private readonly repo: Repository<Registration>) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.repo.manager.transaction(work);
+  }
+
+  findEvent(id: string, manager: EntityManager = this.repo.manager): Promise<TrainingEvent | null> {
+    return manager.findOneBy(TrainingEvent, { id });
+  }
+
+  findById(id: string, manager: EntityManager = this.repo.manager): Promise<Registration | null> {
+    return manager.findOneBy(Registration, { id });
+  }
+
+  /** Locks the row: every status change goes through here, so two changes of one registration serialize. */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<Registration | null> {
+    return manager.findOne(Registration, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByTokenHash(hash: Buffer, manager: EntityManager = this.repo.manager): Promise<Registration | null> {
+    return manager.findOneBy(Registration, { tokenHash: hash });
+  }
+
+  findByTokenHashForUpdate(manager: EntityManager, hash: Buffer): Promise<Registration | null> {
+    return manager.findOne(Registration, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Takes one seat: a conditional increment of the event's counter. The row
+   * lock it takes lasts until the caller commits, so it is the last thing
+   * before the few writes that depend on it. False when the event is full or
+   * not in one of `statuses`.
+   */
+  async takeSeat(manager: EntityManager, eventId: string, statuses: readonly string[]): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE event SET confirmed_count = confirmed_count + 1
+        WHERE id = $1 AND status = ANY($2) AND (capacity IS NULL OR confirmed_count < capacity)
+        RETURNING confirmed_count`,
+      [eventId, statuses],
+    );
+    return rows.length > 0;
+  }
+
+  /** Takes up to `wanted` seats at once (import); returns how many it got. */
+  async takeSeats(manager: EntityManager, eventId: string, wanted: number): Promise<number> {
+    if (wanted === 0) return 0;
+    const rows: { granted: number }[] = await manager.query(
+      `WITH before AS (SELECT confirmed_count, capacity FROM event WHERE id = $1 AND status <> 'cancelled' FOR UPDATE)
+       UPDATE event e
+          SET confirmed_count = e.confirmed_count + LEAST($2::int, COALESCE(b.capacity - b.confirmed_count, $2::int))
+         FROM before b
+        WHERE e.id = $1
+       RETURNING e.confirmed_count - b.confirmed_count AS granted`,
+      [eventId, wanted],
+    );
+    return rows[0]?.granted ?? 0;
+  }
+
+  async releaseSeat(manager: EntityManager, eventId: string): Promise<void> {
+    await manager.query(`UPDATE event SET confirmed_count = confirmed_count - 1 WHERE id = $1`, [eventId]);
+  }
+
+  /** The oldest waiting delegate nobody else is handling right now. */
+  oldestWaitlisted(manager: EntityManager, eventId: string): Promise<Registration | null> {
+    return manager
+      .createQueryBuilder(Registration, 'r')
+      .where(`r.event_id = :eventId AND r.status = 'waitlisted'`, { eventId })
+      .orderBy('r.waitlisted_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(1)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getOne();
+  }
+
+  create(manager: EntityManager, row: NewRegistration): Promise<Registration> {
+    const entity = manager.create(Registration, {
+      ...row,
+      confirmedAt: row.status === 'confirmed' ? new Date() : null,
+      waitlistedAt: row.status === 'waitlisted' ? new Date() : null,
+    });
+    return manager.save(Registration, entity);
+  }
+
+  /** Writes the mutable fields of `r` (one UPDATE, no read-before-write). */
+  async update(manager: EntityManager, r: Registration): Promise<void> {
+    await manager.update(Registration, { id: r.id }, {
+      fullName: r.fullName,
+      email: r.email,
+      phone: r.phone,
+      position: r.position,
+      organizationId: r.organizationId,
+      role: r.role,
+      language: r.language,
+      status: r.status,
+      confirmedAt: r.confirmedAt,
+      waitlistedAt: r.waitlistedAt,
+      declinedAt: r.declinedAt,
+      cancelledAt: r.cancelledAt,
+    });
+  }
+
+  /** One INSERT for the whole batch (import): unnest of column arrays, no per-row round trip. */
+  async insertMany(manager: EntityManager, rows: NewRegistration[]): Promise<void> {
+    if (!rows.length) return;
+    const col = <K extends keyof NewRegistration>(k: K) => rows.map((r) => r[k]);
+    await manager.query(
+      `INSERT INTO registration (event_id, full_name, email, phone, position, organization_id, role, language, status, source,
+                                 token_hash, code, created_by_id, confirmed_at, waitlisted_at)
+       SELECT t.event_id, t.full_name, t.email, t.phone, t.position, t.organization_id, t.role, t.language, t.status, t.source,
+              t.token_hash, t.code, t.created_by_id,
+              CASE WHEN t.status = 'confirmed' THEN now() END,
+              -- clock_timestamp() plus the row's ordinal keeps the file's order on the waitlist.
+              CASE WHEN t.status = 'waitlisted' THEN now() + (t.ord * interval '1 microsecond') END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::bytea[], $12::text[], $13::uuid[])
+              WITH ORDINALITY AS t(event_id, full_name, email, phone, position, organization_id, role, language, status, source,
+                                   token_hash, code, created_by_id, ord)`,
+      [
+        col('eventId'), col('fullName'), col('email'), col('phone'), col('position'), col('organizationId'), col('role'),
+        col('language'), col('status'), col('source'), col('tokenHash'), col('code'), col('createdById'),
+      ],
+    );
+  }
+
+  /** Which of `emails` (lower-cased) already have a registration for the event. */
+  async existingEmails(manager: EntityManager, eventId: string, emails: string[]): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    const rows: { email: string }[] = await manager.query(
+      `SELECT lower(email) AS email FROM registration WHERE event_id = $1 AND lower(email) = ANY($2::text[])`,
+      [eventId, emails],
+    );
+    return new Set(rows.map((r) => r.email));
+  }
+
+  /** Units of the subtree of `rootId` (all when null), for matching names in an import. */
+  unitsInSubtree(rootId: string | null): Promise<{ id: string; name: string; abbreviation: string | null; shortName: string | null }[]> {
+    return this.repo.query(
+      `SELECT id, name, abbreviation, short_name AS "shortName" FROM organization WHERE $1::uuid IS NULL OR id = $1 OR $1 = ANY(path)`,
+      [rootId],
+    );
+  }
+
+  /** The event's agenda as the delegate sees it. */
+  async findSessions(eventId: string): Promise<{ id: string; title: string; topic: string | null; room: string | null; startsAt: Date; endsAt: Date }[]> {
+    return this.repo.query(
+      `SELECT id, title, topic, room, starts_at AS "startsAt", ends_at AS "endsAt" FROM session WHERE event_id = $1 ORDER BY starts_at, position, id`,
+      [eventId],
+    );
+  }
+
+  async replaceTokenHash(manager: EntityManager, id: string, hash: Buffer): Promise<void> {
+    await manager.update(Registration, { id }, { tokenHash: hash });
+  }
+
+  async list(f: RegistrationFilter): Promise<[Registration[], number]> {
+    const q = this.repo.createQueryBuilder('r').where('r.event_id = :eventId', { eventId: f.eventId });
+    if (f.status) q.andWhere('r.status = :status', { status: f.status });
+    if (f.role) q.andWhere('r.role = :role', { role: f.role });
+    if (f.organizationId) {
+      q.andWhere('r.organization_id IN (SELECT o.id FROM organization o WHERE o.id = :org OR :org = ANY(o.path))', { org: f.organizationId });
+    }
+    if (f.q) {
+      const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      q.andWhere(`td_search_fold(r.full_name || ' ' || r.email) LIKE td_search_fold(:like)`, { like });
+    }
+    return q
+      .orderBy('r.full_name', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .skip((f.page - 1) * f.pageSize)
+      .take(f.pageSize)
+      .getManyAndCount();
+  }
+}

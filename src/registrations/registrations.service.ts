@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { TrainingEvent } from '../events/event.entity';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
+import { Page, toPage } from '../http/pagination';
+import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import {
+  CreatedRegistrationDto,
+  CreateRegistrationDto,
+  ListRegistrationsQueryDto,
+  RegistrationDto,
+  UpdateRegistrationDto,
+} from './dto/registration.dto';
+import { generateCheckInCode, generateToken, hashToken } from './registration-code';
+import { RegistrationMails } from './registration-mails';
+import { Registration, RegistrationSource, RegistrationStatus } from './registration.entity';
+import { RegistrationsRepository } from './registrations.repository';
+import { SEAT_STATUSES, SeatsService } from './seats.service';
+
+const ORGANIZER_ROLES = new Set(['organizer', 'admin']);
+
+/** A unique violation on the (event, lower(email)) index, as a 409 that says what to do. */
+export function duplicateEmailError(err: unknown, email: string): ConflictError | null {
+  if (err instanceof QueryFailedError && (err.driverError as { constraint?: string })?.constraint === 'uq_registration_event_email') {
+    return new ConflictError(`${email} is already registered for this event; edit or cancel that registration instead`, { field: 'email' });
+  }
+  return null;
+}
+
+@Injectable()
+export class RegistrationsService {
+  constructor(
+    private readonly registrations: RegistrationsRepository,
+    private readonly seats: SeatsService,
+    private readonly mails: RegistrationMails,
+    private readonly scope: OrganizationScopeService,
+    private readonly organizations: OrganizationsRepository,
+  ) {}
+
+  /**
+   * Self-registration (no token, or a token of a role that does not organize)
+   * or an organizer adding someone. Capacity is decided by the database in
+   * the same transaction that writes the registration and its mail.
+   */
+  async register(user: AuthUser | undefined, eventId: string, dto: CreateRegistrationDto): Promise<CreatedRegistrationDto> {
+    const event = await this.registrations.findEvent(eventId);
+    const asOrganizer = !!user && ORGANIZER_ROLES.has(user.role);
+    if (!event || (!asOrganizer && event.status === 'draft')) throw new NotFoundError('Event', eventId);
+    const role = dto.role ?? 'delegate';
+    let source: RegistrationSource = 'self';
+    if (asOrganizer) {
+      await this.scope.assertInScope(user, event.organizationId);
+      if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status });
+      if (dto.organizationId) await this.scope.assertInScope(user, dto.organizationId);
+      source = 'organizer';
+    } else {
+      this.assertOpenForSelfRegistration(event);
+      if (role !== 'delegate') throw new ForbiddenError(`role ${role} can only be added by an organizer; register as delegate`);
+      if (dto.organizationId && !(await this.organizations.findById(dto.organizationId))) {
+        throw new InvalidInputError('organizationId', 'is not a known organization');
+      }
+    }
+    const seatStatuses = asOrganizer ? [...SEAT_STATUSES, 'completed'] : ['published'];
+    const token = generateToken();
+    try {
+      const saved = await this.registrations.transaction(async (manager) => {
+        const r = await this.registrations.create(manager, {
+          eventId,
+          fullName: dto.fullName,
+          email: dto.email,
+          phone: dto.phone ?? null,
+          position: dto.position ?? null,
+          organizationId: dto.organizationId ?? null,
+          role,
+          language: dto.language ?? 'vi',
+          status: asOrganizer && event.registrationMode === 'invite_only' ? 'invited' : 'confirmed',
+          source,
+          tokenHash: hashToken(token),
+          code: generateCheckInCode(),
+          createdById: asOrganizer ? user.id : null,
+        });
+        // The seat is taken after the insert, so the event row stays locked only for what follows.
+        if (r.status === 'confirmed') {
+          const status = await this.seats.confirmOrWaitlist(manager, r, event, seatStatuses);
+          if (status === 'waitlisted') await this.registrations.update(manager, r);
+        }
+        await this.mailFor(manager, r, event, token);
+        return r;
+      });
+      return { ...RegistrationDto.from(saved), token, link: this.mails.personalLink(token) };
+    } catch (err) {
+      throw duplicateEmailError(err, dto.email) ?? err;
+    }
+  }
+
+  async get(user: AuthUser, id: string): Promise<RegistrationDto> {
+    const { registration } = await this.mustSee(user, id);
+    return RegistrationDto.from(registration);
+  }
+
+  async list(user: AuthUser, eventId: string, q: ListRegistrationsQueryDto): Promise<Page<RegistrationDto>> {
+    const event = await this.registrations.findEvent(eventId);
+    if (!event) throw new NotFoundError('Event', eventId);
+    await this.scope.assertInScope(user, event.organizationId);
+    const [rows, total] = await this.registrations.list({ eventId, ...q });
+    return toPage(rows, total, q, RegistrationDto.from);
+  }
+
+  /** Organizer's edit. A role change moves the seat: a delegate leaving frees one, a new delegate needs one. */
+  async update(user: AuthUser, id: string, dto: UpdateRegistrationDto): Promise<RegistrationDto> {
+    const { event } = await this.mustSee(user, id);
+    if (dto.organizationId) await this.scope.assertInScope(user, dto.organizationId);
+    try {
+      return await this.registrations.transaction(async (manager) => {
+        const r = await this.mustLock(manager, id);
+        const heldSeat = SeatsService.holdsSeat(r);
+        for (const key of ['fullName', 'email', 'phone', 'position', 'organizationId', 'role', 'language'] as const) {
+          if (dto[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = dto[key];
+        }
+        if (r.status === 'waitlisted' && r.role !== 'delegate') {
+          // Only delegates wait for seats; anyone else is simply confirmed.
+          r.status = 'confirmed';
+          r.confirmedAt = new Date();
+          r.waitlistedAt = null;
+        }
+        if (!heldSeat && r.status === 'confirmed' && r.role === 'delegate') {
+          if (!(await this.registrations.takeSeat(manager, event.id, [...SEAT_STATUSES, 'completed']))) {
+            throw new ConflictError('the event is full: this person cannot become a confirmed delegate; cancel another delegate first');
+          }
+        }
+        await this.registrations.update(manager, r);
+        if (heldSeat && !SeatsService.holdsSeat(r)) await this.seats.release(manager, event.id);
+        return RegistrationDto.from(r);
+      });
+    } catch (err) {
+      throw duplicateEmailError(err, dto.email ?? '') ?? err;
+    }
+  }
+
+  async cancel(user: AuthUser, id: string): Promise<RegistrationDto> {
+    await this.mustSee(user, id);
+    return this.registrations.transaction(async (manager) => RegistrationDto.from(await this.cancelLocked(manager, await this.mustLock(manager, id))));
+  }
+
+  /**
+   * Cancels a locked registration; a confirmed delegate's seat goes to the
+   * first waiting delegate in the same transaction.
+   */
+  async cancelLocked(manager: EntityManager, r: Registration): Promise<Registration> {
+    if (r.status === 'cancelled') return r;
+    const event = await this.registrations.findEvent(r.eventId, manager);
+    if (!event || event.status === 'cancelled' || event.status === 'completed') {
+      throw new ConflictError(`the event is ${event?.status}; its registrations can no longer be cancelled`, { eventStatus: event?.status });
+    }
+    const heldSeat = SeatsService.holdsSeat(r);
+    r.status = 'cancelled';
+    r.cancelledAt = new Date();
+    await this.registrations.update(manager, r);
+    if (heldSeat) await this.seats.release(manager, r.eventId);
+    return r;
+  }
+
+  /** Self-registration needs a published, open event inside its registration window. */
+  private assertOpenForSelfRegistration(event: TrainingEvent): void {
+    if (event.status !== 'published') {
+      throw new ConflictError(`registration is closed: the event is ${event.status}`, { eventStatus: event.status });
+    }
+    if (event.registrationMode !== 'open') throw new ForbiddenError('this event is by invitation only; use the link from your invitation');
+    const now = Date.now();
+    if (event.registrationOpensAt && now < event.registrationOpensAt.getTime()) {
+      throw new ConflictError(`registration opens at ${event.registrationOpensAt.toISOString()}`);
+    }
+    if (event.registrationClosesAt && now >= event.registrationClosesAt.getTime()) {
+      throw new ConflictError(`registration closed at ${event.registrationClosesAt.toISOString()}`);
+    }
+  }
+
+  private async mailFor(manager: EntityManager, r: Registration, event: TrainingEvent, token: string): Promise<void> {
+    const status: RegistrationStatus = r.status;
+    if (status === 'confirmed') await this.mails.confirmed(manager, r, event, token);
+    else if (status === 'waitlisted') await this.mails.waitlisted(manager, r, event, token);
+    // `invited`: the invitation itself is sent by the invitations batch.
+  }
+
+  /** The registration and its event, when `user` may see the event (404 / 403 otherwise). */
+  private async mustSee(user: AuthUser, id: string): Promise<{ registration: Registration; event: TrainingEvent }> {
+    const registration = await this.registrations.findById(id);
+    if (!registration) throw new NotFoundError('Registration', id);
+    const event = await this.registrations.findEvent(registration.eventId);
+    if (!event) throw new NotFoundError('Registration', id);
+    await this.scope.assertInScope(user, event.organizationId);
+    return { registration, event };
+  }
+
+  private async mustLock(manager: EntityManager, id: string): Promise<Registration> {
+    const r = await this.registrations.findByIdForUpdate(manager, id);
+    if (!r) throw new NotFoundError('Registration', id);
+    return r;
+  }
+}
