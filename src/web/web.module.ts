@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { OutboxPagesController } from './admin/outbox-pages.controller';
 import { LoginController } from './auth/login.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { LangController } from './lang.controller';
@@ -7,7 +9,7 @@ import { OrganizationPagesController } from './organizations/organization-pages.
 
 /** The server-rendered pages (one folder per audience); wired into Express by configureWeb. */
 @Module({
-  imports: [OrganizationsModule],
-  controllers: [LoginController, LangController, DashboardController, OrganizationPagesController],
+  imports: [OrganizationsModule, MailModule],
+  controllers: [LoginController, LangController, DashboardController, OrganizationPagesController, OutboxPagesController],
 })
 export class WebModule {}

@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { createOrganization, loginAdmin } from '../factories';
 import { createUserWithPassword } from '../factories/web';
+import { MailService } from '../../src/mail/mail.service';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
 /** The cookies a response sets, as `name=value` pairs for the next request's Cookie header. */
@@ -203,6 +204,49 @@ describe('web pages (server-rendered)', () => {
       expect(outside.status).toBe(403);
       expect(outside.text).toContain('Không thể lưu');
       expect(await t.dataSource.query("SELECT 1 FROM organization WHERE name = 'Lọt ra ngoài'")).toEqual([]);
+    });
+  });
+
+  describe('admin outbox page', () => {
+    it('refuses an organizer with a 403 page', async () => {
+      const admin = await loginAdmin(t);
+      const unit = await createOrganization(t, admin);
+      const organizer = await createUserWithPassword(t, admin, 'organizer', unit.id);
+      const c = new PageClient(t);
+      await c.login(organizer.email, organizer.password);
+      const res = await c.get('/admin/outbox');
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('Bạn không có quyền truy cập trang này.');
+      expect(res.text).not.toContain('href="/admin/outbox"');
+    });
+
+    it('lists a stored mail for the admin and shows its HTML only inside a sandboxed iframe', async () => {
+      const id = await t.dataSource.transaction((m) =>
+        t.app.get(MailService).enqueue(m, {
+          to: 'dai.bieu@example.com',
+          toName: 'Trần Thị Bình',
+          template: 'notice',
+          locale: 'vi',
+          data: { heading: 'Thư mời <b>tập huấn</b>', paragraphs: ['Kính gửi đồng chí <img src=x onerror=alert(1)>'] },
+        }),
+      );
+      const c = new PageClient(t);
+      await c.login(TEST_ADMIN.email, TEST_ADMIN.password);
+      const list = await c.get('/admin/outbox');
+      expect(list.status).toBe(200);
+      expect(list.text).toContain('dai.bieu@example.com');
+      expect(list.text).toContain(`href="/admin/outbox/${id}"`);
+      expect(list.text).toContain('Thư mời &lt;b&gt;tập huấn&lt;/b&gt;');
+
+      const one = await c.get(`/admin/outbox/${id}`);
+      expect(one.status).toBe(200);
+      expect(one.text).toMatch(/<iframe class="mail" sandbox="" [^>]*srcdoc="[^"]*&lt;h1/);
+      // The mail's markup never reaches the page as markup, not even its escaped user text.
+      expect(one.text).not.toContain('<h1 style');
+      expect(one.text).not.toContain('<img src=x');
+      expect(one.text).toContain('Kính gửi đồng chí');
+
+      expect((await c.get('/admin/outbox/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     });
   });
 });
