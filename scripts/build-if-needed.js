@@ -1,22 +1,26 @@
 // `npm start` builds first when dist/ is missing or older than the sources, so a fresh clone runs with one command.
 const { existsSync, statSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { execSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 
 const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'src', 'main.js');
+// Sources, and the files that change how they compile.
+const inputs = ['src', 'migrations', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
+/** Newest mtime under `path`, directories included: a deleted file changes its directory's mtime. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let t = stat.mtimeMs;
+  for (const name of readdirSync(path)) t = Math.max(t, newest(join(path, name)));
   return t;
 }
 
 const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-if (!built || newest(join(root, 'src')) > built || newest(join(root, 'migrations')) > built) {
-  console.log('Building TrainingDesk...');
-  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+const changed = Math.max(...inputs.map((p) => newest(join(root, p))));
+if (!built || changed > built) {
+  console.log(built ? 'Sources changed since the last build: rebuilding TrainingDesk...' : 'Building TrainingDesk...');
+  execFileSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
 }
