@@ -10,6 +10,7 @@ const PG_STATUS: Record<string, number> = {
   '23P01': 409, // exclusion_violation
   '23503': 409, // foreign_key_violation
   '23514': 409, // check_violation
+  '23502': 400, // not_null_violation (a required field sent as null that no DTO caught)
   '22P02': 400, // invalid_text_representation (e.g. a bad uuid)
   '22001': 400, // string_data_right_truncation
   '22003': 400, // numeric_value_out_of_range

@@ -3,17 +3,29 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Organization } from './organization.entity';
 
+// Any fixed 64-bit number shared by every replica: the advisory lock of the tree's shape.
+const TREE_LOCK = 7_414_021_620;
+
 @Injectable()
 export class OrganizationsRepository {
   constructor(@InjectRepository(Organization) private readonly repo: Repository<Organization>) {}
 
-  findById(id: string): Promise<Organization | null> {
-    return this.repo.findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<Organization | null> {
+    return (manager ?? this.repo.manager).findOneBy(Organization, { id });
   }
 
-  /** Units of `rootId`'s subtree (itself included), optionally only the children of `parentId`. */
+  /** The row, locked until the transaction ends (partial updates must not overwrite each other). */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<Organization | null> {
+    return manager.findOne(Organization, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Units of `rootId`'s subtree (itself included), optionally only the children of `parentId`; shallowest first, then by name. */
   findInSubtree(rootId: string | null, parentId?: string): Promise<Organization[]> {
-    const q = this.repo.createQueryBuilder('o').orderBy('array_length(o.path, 1)', 'ASC', 'NULLS FIRST').addOrderBy('o.name', 'ASC');
+    const q = this.repo
+      .createQueryBuilder('o')
+      .orderBy('cardinality(o.path)', 'ASC')
+      .addOrderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC');
     if (rootId) q.andWhere('(o.id = :rootId OR :rootId = ANY(o.path))', { rootId });
     if (parentId) q.andWhere('o.parent_id = :parentId', { parentId });
     return q.getMany();
@@ -21,27 +33,35 @@ export class OrganizationsRepository {
 
   /** Whether `id` is `rootId` or one of its descendants. */
   async isInSubtree(id: string, rootId: string): Promise<boolean> {
-    const rows: unknown[] = await this.repo.query(
-      'SELECT 1 FROM organization WHERE id = $1 AND (id = $2 OR $2 = ANY(path))',
-      [id, rootId],
-    );
+    const rows: unknown[] = await this.repo.query('SELECT 1 FROM organization WHERE id = $1 AND (id = $2 OR $2 = ANY(path))', [id, rootId]);
     return rows.length > 0;
-  }
-
-  save(org: Organization, manager?: EntityManager): Promise<Organization> {
-    return (manager ?? this.repo.manager).save(Organization, org);
   }
 
   create(fields: Partial<Organization>): Organization {
     return this.repo.create(fields);
   }
 
-  /** Rewrites descendants' paths after `org` moved: old prefix (through org) → new prefix. */
+  save(org: Organization, manager?: EntityManager): Promise<Organization> {
+    return (manager ?? this.repo.manager).save(Organization, org);
+  }
+
+  /**
+   * Moves change many paths at once and must see a tree nobody else is
+   * reshaping: without this, "x under y" and "y under x" at the same moment
+   * would each pass the cycle check. Exclusive for moves, shared for inserts
+   * (which read their parent's path), held until the transaction ends.
+   */
+  async lockTreeForMove(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
+  }
+
+  async lockTreeForInsert(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [TREE_LOCK]);
+  }
+
+  /** Rewrites descendants' paths after `orgId` moved: the old prefix (up to and including it) becomes `newPrefix`. */
   async repathDescendants(manager: EntityManager, orgId: string, oldPrefixLength: number, newPrefix: string[]): Promise<void> {
-    await manager.query(
-      `UPDATE organization SET path = $2::uuid[] || path[$3:] WHERE $1 = ANY(path)`,
-      [orgId, newPrefix, oldPrefixLength + 1],
-    );
+    await manager.query(`UPDATE organization SET path = $2::uuid[] || path[$3:] WHERE $1 = ANY(path)`, [orgId, newPrefix, oldPrefixLength + 1]);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -1,10 +1,13 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Organization } from '../organization.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+// Optional texts: blank means absent, stored as null rather than ''.
+const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 
+/** A unit of the hierarchy as the API shows it. */
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -13,8 +16,8 @@ export class OrganizationDto {
   @ApiProperty({ nullable: true, type: String }) shortName: string | null;
   @ApiProperty({ nullable: true, type: String }) nameEn: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) parentId: string | null;
-  /** Ancestors' ids, root first. */
-  @ApiProperty({ type: [String] }) path: string[];
+  /** Ancestors' ids, root first; empty for a top-level unit. */
+  @ApiProperty({ type: [String], format: 'uuid', description: "ancestors' ids, root first" }) path: string[];
 
   static from(o: Organization): OrganizationDto {
     return {
@@ -41,41 +44,90 @@ export class CreateOrganizationDto {
 
   @ApiPropertyOptional({ example: 'LĐLĐ' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimToNull)
   @IsString()
   @MaxLength(50)
   abbreviation?: string;
 
   @ApiPropertyOptional({ example: 'tỉnh Bình Dương' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimToNull)
   @IsString()
   @MaxLength(200)
   locality?: string;
 
   @ApiPropertyOptional({ example: 'LĐLĐ tỉnh' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimToNull)
   @IsString()
   @MaxLength(100)
   shortName?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimToNull)
   @IsString()
   @MaxLength(300)
   nameEn?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  /** The parent unit; omitted or null for a top-level unit (admin only). */
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
   @IsOptional()
   @IsUUID('all', { message: 'parentId must be a UUID' })
-  parentId?: string;
+  parentId?: string | null;
 }
 
-export class UpdateOrganizationDto extends PartialType(CreateOrganizationDto) {}
+/**
+ * PATCH: only the fields sent change. Optional fields accept null to clear
+ * them; `name` cannot be cleared; `parentId: null` moves the unit to the top
+ * (admin only), a uuid moves it with its whole subtree.
+ */
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional()
+  // Not @IsOptional(): that would let null through to a NOT NULL column.
+  @ValidateIf((_, v) => v !== undefined)
+  @Transform(trim)
+  @IsString({ message: 'name must be a string' })
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(300)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(50)
+  abbreviation?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(200)
+  locality?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(100)
+  shortName?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(300)
+  nameEn?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @IsOptional()
+  @IsUUID('all', { message: 'parentId must be a UUID' })
+  parentId?: string | null;
+}
 
 export class ListOrganizationsQueryDto {
+  /** Only the direct children of this unit. */
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'parentId must be a UUID' })
