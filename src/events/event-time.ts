@@ -10,6 +10,9 @@ export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})
 /** ISO 8601 local wall time without an offset, read in the event's zone. */
 export const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 
+/** What request DTOs accept: a time with an offset, or a wall time in the event's zone. */
+export const REQUEST_TIME = new RegExp(`(${ISO_WITH_OFFSET.source})|(${ISO_LOCAL.source})`, 'i');
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

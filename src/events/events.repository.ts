@@ -31,6 +31,11 @@ export class EventsRepository {
     return manager.findOne(TrainingEvent, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** The event row locked FOR SHARE until the transaction of `manager` ends. */
+  findByIdForShare(manager: EntityManager, id: string): Promise<TrainingEvent | null> {
+    return manager.findOne(TrainingEvent, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  }
+
   findBySlug(slug: string): Promise<TrainingEvent | null> {
     return this.repo.findOneBy({ slug });
   }

@@ -58,6 +58,16 @@ export class EventsService {
     return event;
   }
 
+  /**
+   * The event row locked FOR SHARE inside the caller's transaction: its times and
+   * status cannot change until the transaction ends, while other readers go on.
+   */
+  async getForShare(manager: EntityManager, eventId: string): Promise<TrainingEvent> {
+    const event = await this.events.findByIdForShare(manager, eventId);
+    if (!event) throw new NotFoundError('Event', eventId);
+    return event;
+  }
+
   /** The event by id without scope checks, for trusted callers (jobs, public pages by slug lookups). */
   findById(eventId: string, manager?: EntityManager): Promise<TrainingEvent | null> {
     return this.events.findById(eventId, manager);

@@ -3,11 +3,11 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../http/pagination';
 import { EVENT_KINDS, EVENT_STATUSES, EventKind, EventStatus, REGISTRATION_MODES, RegistrationMode, TrainingEvent } from '../event.entity';
-import { ISO_LOCAL, ISO_WITH_OFFSET, toLocalIso } from '../event-time';
+import { ISO_WITH_OFFSET, REQUEST_TIME, toLocalIso } from '../event-time';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** An ISO 8601 time with an offset, or a wall time without one (read in the event's `timezone`). */
-const TIME = new RegExp(`(${ISO_WITH_OFFSET.source})|(${ISO_LOCAL.source})`, 'i');
+const TIME = REQUEST_TIME;
 // An unencoded `+07:00` in a query string arrives as ` 07:00`.
 const plusFromQuery = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/ (\d{2}:?\d{2})$/, '+$1') : value);
 const timeMessage = (field: string) => ({ message: `${field} must be an ISO 8601 time, e.g. 2025-03-10T08:00:00+07:00` });

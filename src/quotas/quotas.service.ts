@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../auth/auth-user';
+import { EDITABLE_STATUSES, EventsService } from '../events/events.service';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
+import { QuotaDto, QuotaItemDto } from './dto/quota.dto';
+import { QuotasRepository } from './quotas.repository';
+
+/** Unit quotas: how many delegates each unit of the organizer's subtree is asked to send. */
+@Injectable()
+export class QuotasService {
+  constructor(
+    private readonly quotas: QuotasRepository,
+    private readonly events: EventsService,
+  ) {}
+
+  async list(user: AuthUser, eventId: string): Promise<QuotaDto[]> {
+    await this.events.assertReadable(user, eventId);
+    return this.quotas.findByEvent(eventId);
+  }
+
+  /** Replaces the whole set in one transaction: nothing is written unless every item is valid. */
+  async replace(user: AuthUser, eventId: string, items: QuotaItemDto[]): Promise<QuotaDto[]> {
+    const event = await this.events.assertManageable(user, eventId);
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      if (seen.has(item.organizationId)) throw new InvalidInputError(`[${i}].organizationId`, `repeats unit ${item.organizationId}; give each unit once`);
+      seen.add(item.organizationId);
+    });
+    const membership = await this.quotas.subtreeMembership([...seen], event.organizationId);
+    for (const item of items) {
+      const inside = membership.get(item.organizationId);
+      if (inside === undefined) throw new NotFoundError('Organization', item.organizationId);
+      if (!inside) throw new ForbiddenError(`organization ${item.organizationId} is not in the subtree of the event's organizer unit`);
+    }
+    return this.quotas.transaction(async (manager) => {
+      const locked = await this.events.getForShare(manager, eventId);
+      if (!EDITABLE_STATUSES.includes(locked.status)) {
+        throw new ConflictError(`event ${eventId} is ${locked.status}; its quotas can no longer change`, { status: locked.status });
+      }
+      await this.quotas.replaceAll(manager, eventId, items);
+      return this.quotas.findByEvent(eventId, manager);
+    });
+  }
+}

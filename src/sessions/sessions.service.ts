@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { TrainingEvent } from '../events/event.entity';
+import { parseEventTime, toLocalIso } from '../events/event-time';
+import { EDITABLE_STATUSES, EventsService } from '../events/events.service';
+import { ConflictError, InvalidInputError, NotFoundError } from '../http/domain-errors';
+import { SpeakersService } from '../speakers/speakers.service';
+import { CreateSessionDto, SessionDto, SessionSpeakerInputDto, UpdateSessionDto } from './dto/session.dto';
+import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
+
+/**
+ * The agenda. The rule "a speaker is never in two overlapping sessions" is
+ * decided by PostgreSQL (exclusion constraint on session_speaker), so it holds
+ * under concurrency; this service turns the constraint's error into a 409
+ * naming the other session. Sessions of cancelled events stop blocking their
+ * speakers (EventsService.cancel deactivates their rows).
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly events: EventsService,
+    private readonly speakers: SpeakersService,
+  ) {}
+
+  async listForEvent(user: AuthUser, eventId: string): Promise<SessionDto[]> {
+    const event = await this.events.assertReadable(user, eventId);
+    const sessions = await this.sessions.findByEvent(eventId);
+    const speakers = await this.sessions.speakersOf(sessions.map((s) => s.id));
+    return sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!));
+  }
+
+  async create(user: AuthUser, eventId: string, dto: CreateSessionDto): Promise<SessionDto> {
+    const event = await this.events.assertManageable(user, eventId);
+    const speakers = this.speakerList(dto.speakers);
+    await this.speakers.assertAllVisible(user, speakers.map((s) => s.speakerId));
+    const session = this.sessions.create({
+      eventId,
+      title: dto.title,
+      topic: dto.topic ?? null,
+      description: dto.description ?? null,
+      room: dto.room ?? null,
+      position: dto.position ?? 0,
+      startsAt: this.time('startsAt', dto.startsAt, event.timezone),
+      endsAt: this.time('endsAt', dto.endsAt, event.timezone),
+    });
+    return this.writeAgenda(session, speakers.map((s) => s.speakerId), null, async (manager) => {
+      const locked = await this.lockEditableEvent(manager, eventId);
+      this.assertInsideEvent(session, locked);
+      const saved = await this.sessions.save(session, manager);
+      await this.sessions.replaceSpeakers(manager, saved, speakers);
+      return this.toDto(manager, saved, locked.timezone);
+    });
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateSessionDto): Promise<SessionDto> {
+    for (const field of ['title', 'startsAt', 'endsAt', 'speakers', 'position'] as const) {
+      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null');
+    }
+    const current = await this.mustExist(id);
+    const event = await this.events.assertManageable(user, current.eventId);
+    const speakers = dto.speakers ? this.speakerList(dto.speakers) : null;
+    if (speakers) await this.speakers.assertAllVisible(user, speakers.map((s) => s.speakerId));
+    const startsAt = dto.startsAt !== undefined ? this.time('startsAt', dto.startsAt, event.timezone) : undefined;
+    const endsAt = dto.endsAt !== undefined ? this.time('endsAt', dto.endsAt, event.timezone) : undefined;
+    let checked: Session = current;
+    let speakerIds: string[] = [];
+    return this.writeAgenda(
+      () => checked,
+      () => speakerIds,
+      id,
+      async (manager) => {
+        const locked = await this.lockEditableEvent(manager, current.eventId);
+        const session = await this.sessions.findByIdForUpdate(manager, id);
+        if (!session) throw new NotFoundError('Session', id);
+        for (const key of ['title', 'topic', 'description', 'room', 'position'] as const) {
+          if (dto[key] !== undefined) (session as unknown as Record<string, unknown>)[key] = dto[key];
+        }
+        const timesChanged = startsAt !== undefined || endsAt !== undefined;
+        if (startsAt !== undefined) session.startsAt = startsAt;
+        if (endsAt !== undefined) session.endsAt = endsAt;
+        this.assertInsideEvent(session, locked);
+        checked = session;
+        const saved = await this.sessions.save(session, manager);
+        if (speakers) {
+          speakerIds = speakers.map((s) => s.speakerId);
+          await this.sessions.replaceSpeakers(manager, saved, speakers);
+        } else if (timesChanged) {
+          speakerIds = (await this.sessions.speakersOf([id], manager)).get(id)!.map((s) => s.speakerId);
+          await this.sessions.syncSpeakerRanges(manager, saved);
+        }
+        return this.toDto(manager, saved, locked.timezone);
+      },
+    );
+  }
+
+  async remove(user: AuthUser, id: string): Promise<void> {
+    const session = await this.mustExist(id);
+    await this.events.assertManageable(user, session.eventId);
+    await this.sessions.transaction(async (manager) => {
+      await this.lockEditableEvent(manager, session.eventId);
+      await this.sessions.delete(manager, id);
+    });
+  }
+
+  /** A session of `eventId`, for check-ins per session; 404 when it belongs elsewhere. */
+  async getInEvent(eventId: string, sessionId: string): Promise<Session> {
+    const s = await this.sessions.findById(sessionId);
+    if (!s || s.eventId !== eventId) throw new NotFoundError('Session', sessionId);
+    return s;
+  }
+
+  private async mustExist(id: string): Promise<Session> {
+    const s = await this.sessions.findById(id);
+    if (!s) throw new NotFoundError('Session', id);
+    return s;
+  }
+
+  /**
+   * Runs `work` in a transaction; a clash on the overlap constraint becomes a
+   * 409 naming the other session, looked up after the rollback (the winner of a
+   * race has committed by then).
+   */
+  private async writeAgenda(
+    session: Session | (() => Session),
+    speakerIds: string[] | (() => string[]),
+    exceptSessionId: string | null,
+    work: (manager: EntityManager) => Promise<SessionDto>,
+  ): Promise<SessionDto> {
+    try {
+      return await this.sessions.transaction(work);
+    } catch (err) {
+      if (!(err instanceof QueryFailedError) || (err.driverError as { code?: string }).code !== '23P01') throw err;
+      const s = typeof session === 'function' ? session() : session;
+      const ids = typeof speakerIds === 'function' ? speakerIds() : speakerIds;
+      const other = await this.sessions.findOverlap(ids, s.startsAt, s.endsAt, exceptSessionId);
+      if (!other) throw new ConflictError('a speaker is already in an overlapping session; reload the agenda and try again', { field: 'speakers' });
+      const name = [other.honorific, other.speakerName].filter(Boolean).join(' ');
+      const from = toLocalIso(other.startsAt, other.timezone);
+      const to = toLocalIso(other.endsAt, other.timezone);
+      throw new ConflictError(`speaker ${name} is already in "${other.sessionTitle}" of "${other.eventTitle}" from ${from} to ${to}`, {
+        field: 'speakers',
+        speakerId: other.speakerId,
+        speakerName: other.speakerName,
+        conflictingSessionId: other.sessionId,
+        conflictingSessionTitle: other.sessionTitle,
+        conflictingEventId: other.eventId,
+        conflictingEventTitle: other.eventTitle,
+        conflictingStartsAt: other.startsAt.toISOString(),
+        conflictingEndsAt: other.endsAt.toISOString(),
+      });
+    }
+  }
+
+  /** FOR SHARE: the event's times and status stay as checked until commit. */
+  private async lockEditableEvent(manager: EntityManager, eventId: string): Promise<TrainingEvent> {
+    const event = await this.events.getForShare(manager, eventId);
+    if (!EDITABLE_STATUSES.includes(event.status)) {
+      throw new ConflictError(`event ${eventId} is ${event.status}; its agenda can no longer change`, { status: event.status });
+    }
+    return event;
+  }
+
+  private speakerList(input: SessionSpeakerInputDto[]) {
+    const seen = new Set<string>();
+    for (const s of input) {
+      if (seen.has(s.speakerId)) throw new InvalidInputError('speakers', `lists speaker ${s.speakerId} twice`);
+      seen.add(s.speakerId);
+    }
+    return input.map((s) => ({ speakerId: s.speakerId, role: s.role ?? ('presenter' as const) }));
+  }
+
+  private time(field: string, text: string, timezone: string): Date {
+    const d = parseEventTime(text, timezone);
+    if (!d) throw new InvalidInputError(field, 'is not a valid time');
+    return d;
+  }
+
+  private assertInsideEvent(s: Session, event: TrainingEvent): void {
+    if (s.endsAt.getTime() <= s.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt');
+    const span = `the event's time (${toLocalIso(event.startsAt, event.timezone)} to ${toLocalIso(event.endsAt, event.timezone)})`;
+    if (s.startsAt.getTime() < event.startsAt.getTime()) throw new InvalidInputError('startsAt', `must be within ${span}`);
+    if (s.endsAt.getTime() > event.endsAt.getTime()) throw new InvalidInputError('endsAt', `must be within ${span}`);
+  }
+
+  private async toDto(manager: EntityManager, s: Session, timezone: string): Promise<SessionDto> {
+    const speakers = await this.sessions.speakersOf([s.id], manager);
+    return SessionDto.from(s, timezone, speakers.get(s.id)!);
+  }
+}

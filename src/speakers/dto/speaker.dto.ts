@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../../http/pagination';
+import { Speaker } from '../speaker.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class SpeakerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Nguyễn Văn Hoài' }) fullName: string;
+  @ApiProperty({ nullable: true, type: String, example: 'đồng chí' }) honorific: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Phó Trưởng ban' }) position: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Ban Tuyên giáo Tỉnh ủy' }) affiliation: string | null;
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ nullable: true, type: String }) bio: string | null;
+  /** The unit whose directory holds the speaker; null = global (admin). */
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) organizationId: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+
+  static from(s: Speaker): SpeakerDto {
+    return {
+      id: s.id,
+      fullName: s.fullName,
+      honorific: s.honorific,
+      position: s.position,
+      affiliation: s.affiliation,
+      email: s.email,
+      phone: s.phone,
+      bio: s.bio,
+      organizationId: s.organizationId,
+      createdAt: s.createdAt.toISOString(),
+      updatedAt: s.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class CreateSpeakerDto {
+  @ApiProperty({ example: 'Nguyễn Văn Hoài' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'fullName must not be empty' })
+  @MaxLength(200)
+  fullName: string;
+
+  @ApiPropertyOptional({ example: 'đồng chí' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  honorific?: string;
+
+  @ApiPropertyOptional({ example: 'Phó Trưởng ban' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  position?: string;
+
+  @ApiPropertyOptional({ example: 'Ban Tuyên giáo Tỉnh ủy' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  affiliation?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  phone?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  bio?: string;
+
+  /** Whose directory holds the speaker; default your own unit. Must be in your subtree. */
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'organizationId must be a UUID' })
+  organizationId?: string;
+}
+
+export class UpdateSpeakerDto extends PartialType(CreateSpeakerDto) {}
+
+export class ListSpeakersQueryDto extends PageQueryDto {
+  /** Accent-insensitive name search: `nguyen hoai` finds `Nguyễn Văn Hoài`. */
+  @ApiPropertyOptional({ example: 'nguyen hoai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class SpeakerPageDto {
+  @ApiProperty({ type: [SpeakerDto] }) items: SpeakerDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+}
