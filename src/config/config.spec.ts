@@ -144,8 +144,8 @@ describe('loadConfig', () => {
       expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     });
 
-    it('quotes the bad value so the user sees what was read', () => {
-      expect(configError({ PORT: 'abc' }).message).toContain('"abc"');
+    it('says what is expected and quotes the bad value so the user sees what was read', () => {
+      expect(configError({ PORT: 'abc' }).message).toBe('Invalid configuration: PORT must be a port number from 0 to 65535 (got "abc")');
     });
 
     it('says a required value is missing', () => {

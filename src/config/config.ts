@@ -22,7 +22,7 @@ export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** HTTP port */
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number('must be a port number from 0 to 65535').int('must be a port number from 0 to 65535').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(3000),
     /** Public base URL for links in mails and QR codes */
     APP_URL: url(['http', 'https']).default('http://localhost:3000'),
     /** PostgreSQL; the database is created if missing */
