@@ -57,7 +57,8 @@ export class RegistrationsRepository {
    * not in one of `statuses`.
    */
   async takeSeat(manager: EntityManager, eventId: string, statuses: readonly string[]): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    // TypeORM answers an UPDATE with [rows, affectedCount].
+    const [rows]: [unknown[], number] = await manager.query(
       `UPDATE event SET confirmed_count = confirmed_count + 1
         WHERE id = $1 AND status = ANY($2) AND (capacity IS NULL OR confirmed_count < capacity)
         RETURNING confirmed_count`,
@@ -69,7 +70,7 @@ export class RegistrationsRepository {
   /** Takes up to `wanted` seats at once (import); returns how many it got. */
   async takeSeats(manager: EntityManager, eventId: string, wanted: number): Promise<number> {
     if (wanted === 0) return 0;
-    const rows: { granted: number }[] = await manager.query(
+    const [rows]: [{ granted: number }[], number] = await manager.query(
       `WITH before AS (SELECT confirmed_count, capacity FROM event WHERE id = $1 AND status <> 'cancelled' FOR UPDATE)
        UPDATE event e
           SET confirmed_count = e.confirmed_count + LEAST($2::int, COALESCE(b.capacity - b.confirmed_count, $2::int))
