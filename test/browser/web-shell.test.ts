@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { MailService } from '../../src/mail/mail.service';
 import { launchBrowser } from '../support/browser';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
@@ -83,6 +84,24 @@ describe('web shell in Chromium: admin journey', () => {
     await expect(child.textContent()).resolves.toBe(evil);
     await expect(page.locator('.tree b').count()).resolves.toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('reads a stored mail in the outbox, its HTML rendered inside the sandboxed frame', async () => {
+    await t.dataSource.transaction((m) =>
+      t.app.get(MailService).enqueue(m, {
+        to: 'dai.bieu@example.com',
+        template: 'notice',
+        locale: 'vi',
+        data: { heading: 'Thư mời dự lớp tập huấn', paragraphs: ['Kính gửi đồng chí Trần Thị Bình'] },
+      }),
+    );
+    await page.getByRole('link', { name: 'Hộp thư đi' }).click();
+    await page.waitForURL('**/admin/outbox');
+    await page.getByRole('link', { name: 'Thư mời dự lớp tập huấn' }).click();
+    await page.waitForURL('**/admin/outbox/*');
+    const frame = page.frameLocator('iframe.mail');
+    await expect(frame.locator('h1').textContent()).resolves.toBe('Thư mời dự lớp tập huấn');
+    await expect(frame.locator('body').textContent()).resolves.toContain('Kính gửi đồng chí Trần Thị Bình');
   });
 
   it('logs out and is sent to the login page for protected pages', async () => {
