@@ -35,12 +35,19 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 2000 }),
       async () => {
         const indicator = this.indicators.check('redis');
+        let timer: NodeJS.Timeout | undefined;
         try {
           const client = await this.queue.getBackend().client;
-          await Promise.race([client.info(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+          const timeout = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+          });
+          await Promise.race([client.ping(), timeout]);
           return indicator.up();
         } catch (err) {
           return indicator.down({ message: (err as Error).message });
+        } finally {
+          // A pending timer would keep a stopping process (and jest) alive for 2 s.
+          clearTimeout(timer);
         }
       },
     ]);

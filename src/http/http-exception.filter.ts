@@ -54,6 +54,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Nest turns body-parser's SyntaxError into a 400; say plainly which part was wrong.
+      const cause = exception.cause as { type?: string; message?: string } | undefined;
+      if (cause?.type === 'entity.parse.failed') {
+        return { status, body: { statusCode: status, message: `body is not valid JSON (${cause.message})`, error: STATUS_CODES[status] } };
+      }
       const r = exception.getResponse();
       const body = typeof r === 'string' ? { statusCode: status, message: r, error: STATUS_CODES[status] } : { statusCode: status, ...(r as object) };
       return { status, body };
