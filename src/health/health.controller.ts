@@ -41,7 +41,7 @@ export class HealthController {
           const timeout = new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
           });
-          await Promise.race([client.ping(), timeout]);
+          await Promise.race([client.info(), timeout]);
           return indicator.up();
         } catch (err) {
           return indicator.down({ message: (err as Error).message });
