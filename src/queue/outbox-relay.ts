@@ -38,6 +38,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    // The relay reports an outage once (redisReady); without a listener BullMQ prints every reconnect attempt.
+    for (const name of new Set(Object.values(JOB_QUEUE))) this.queue(name).on('error', () => undefined);
     this.stopped = false;
     this.schedule(0);
   }

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
@@ -35,8 +35,9 @@ export class JobProcessorRegistry implements OnModuleInit {
  * Retries and backoff come with the job (QueueModule's job options).
  */
 @Injectable()
-abstract class QueueWorker extends WorkerHost implements BeforeApplicationShutdown {
+abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
+  private lastErrorLog = 0;
 
   constructor(
     private readonly registry: JobProcessorRegistry,
@@ -61,6 +62,18 @@ abstract class QueueWorker extends WorkerHost implements BeforeApplicationShutdo
       throw err;
     }
     await this.outbox.markCompleted(jobId, attempt);
+  }
+
+  /**
+   * Connection errors while Redis is down (ioredis retries by itself): one
+   * line per 30 s instead of BullMQ's console.error for every retry.
+   */
+  onApplicationBootstrap(): void {
+    this.worker.on('error', (err: Error) => {
+      if (Date.now() - this.lastErrorLog < 30_000) return;
+      this.lastErrorLog = Date.now();
+      this.logger.warn(`queue worker: ${err.message}`);
+    });
   }
 
   /**

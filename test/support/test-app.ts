@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import type { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
 
@@ -50,10 +51,10 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** Boots the whole app (real PostgreSQL with migrations, real Redis) on a free port. */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+/** Boots the whole app (real PostgreSQL with migrations, real Redis) on a free port; `options` e.g. shortens job retries. */
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: AppOptions = {}): Promise<TestApp> {
   const config = testConfig(env);
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
