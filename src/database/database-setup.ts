@@ -26,8 +26,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } catch (err) {
-      // Another replica created it between our check and our CREATE.
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // Another replica created it between our check and our CREATE: 42P04 when it had finished,
+      // 23505 (on pg_database's unique index) when both CREATEs ran at the same moment.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw err;
     }
     return true;
   } finally {
