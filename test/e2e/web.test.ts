@@ -121,9 +121,20 @@ describe('web pages (server-rendered)', () => {
     await c.get('/');
     const forged = await c.post('/logout', {}, false);
     expect(forged.status).toBe(403);
+    expect(forged.text).toContain('Phiên biểu mẫu đã hết hạn hoặc không hợp lệ.');
     // The session survived the forged request.
     expect((forged.headers['set-cookie'] as unknown as string[] | undefined)?.some((s) => s.startsWith('td_session=;'))).toBeFalsy();
     expect((await c.get('/')).status).toBe(200);
+  });
+
+  it('rate-limits the login form like the API login (429 page after 10 attempts for one address and e-mail)', async () => {
+    const c = new PageClient(t);
+    await c.get('/login');
+    const email = `nobody-${Date.now()}@test.local`;
+    for (let i = 0; i < 10; i++) expect((await c.post('/login', { email, password: 'wrong-password' })).status).toBe(401);
+    const limited = await c.post('/login', { email, password: 'wrong-password' });
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain('Quá nhiều yêu cầu');
   });
 
   it('refuses a login POST without the pre-session CSRF token (403)', async () => {
