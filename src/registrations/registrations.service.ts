@@ -63,6 +63,14 @@ export class RegistrationsService {
       }
     }
     const seatStatuses = asOrganizer ? [...SEAT_STATUSES, 'completed'] : ['published'];
+    const status = asOrganizer && event.registrationMode === 'invite_only' ? 'invited' : 'confirmed';
+    const needsSeat = status === 'confirmed' && role === 'delegate';
+    // Fast refusal from the event read above: once full without a waiting list, a storm of late
+    // requests costs one query each and never queues on the event row. (A seat freed since that
+    // read is missed only as if the request had come a moment earlier.)
+    if (needsSeat && !event.waitlist && event.capacity !== null && event.confirmedCount >= event.capacity) {
+      throw SeatsService.fullError(event.capacity);
+    }
     const token = generateToken();
     try {
       const saved = await this.registrations.transaction(async (manager) => {
@@ -75,18 +83,26 @@ export class RegistrationsService {
           organizationId: dto.organizationId ?? null,
           role,
           language: dto.language ?? 'vi',
-          status: asOrganizer && event.registrationMode === 'invite_only' ? 'invited' : 'confirmed',
+          status,
           source,
           tokenHash: hashToken(token),
           code: generateCheckInCode(),
           createdById: asOrganizer ? user.id : null,
         });
-        // The seat is taken after the insert, so the event row stays locked only for what follows.
-        if (r.status === 'confirmed') {
-          const status = await this.seats.confirmOrWaitlist(manager, r, event, seatStatuses);
-          if (status === 'waitlisted') await this.registrations.update(manager, r);
+        if (!needsSeat) {
+          await this.mailFor(manager, r, event, token);
+          return r;
         }
-        await this.mailFor(manager, r, event, token);
+        // The seat is the last statement before COMMIT: the event row is locked only for that
+        // round trip and the commit. The confirmation mail is written first, under a savepoint,
+        // and undone if no seat is left.
+        await manager.query('SAVEPOINT before_seat');
+        await this.mails.confirmed(manager, r, event, token);
+        if (await this.registrations.takeSeat(manager, eventId, seatStatuses)) return r;
+        await manager.query('ROLLBACK TO SAVEPOINT before_seat');
+        await this.seats.noSeat(manager, r, eventId, seatStatuses);
+        await this.registrations.update(manager, r);
+        await this.mails.waitlisted(manager, r, event, token);
         return r;
       });
       return { ...RegistrationDto.from(saved), token, link: this.mails.personalLink(token) };

@@ -39,17 +39,27 @@ export class SeatsService {
       r.waitlistedAt = null;
       return 'confirmed';
     }
-    const now = await this.registrations.findEvent(event.id, manager);
+    await this.noSeat(manager, r, event.id, statuses);
+    return 'waitlisted';
+  }
+
+  /**
+   * After takeSeat failed: 409 when the event is not open for seats or has
+   * no waiting list; otherwise `r` becomes waitlisted (the caller saves it).
+   */
+  async noSeat(manager: EntityManager, r: Registration, eventId: string, statuses: readonly string[]): Promise<void> {
+    const now = await this.registrations.findEvent(eventId, manager);
     if (!now || !statuses.includes(now.status)) {
       throw new ConflictError(`registration is not possible: the event is ${now?.status ?? 'gone'}`, { eventStatus: now?.status });
     }
-    if (!now.waitlist) {
-      throw new ConflictError(`the event is full (${now.capacity} seats) and has no waiting list`, { capacity: now.capacity });
-    }
+    if (!now.waitlist) throw SeatsService.fullError(now.capacity);
     r.status = 'waitlisted';
     r.confirmedAt = null;
     r.waitlistedAt = new Date();
-    return 'waitlisted';
+  }
+
+  static fullError(capacity: number | null): ConflictError {
+    return new ConflictError(`the event is full (${capacity} seats) and has no waiting list`, { capacity });
   }
 
   /**
