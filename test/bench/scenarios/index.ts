@@ -1,8 +1,10 @@
 import { Scenario } from '../harness';
+import { checkInStorm } from './check-in-storm';
+import { registrationStorm } from './registration-storm';
 import { usersMe } from './users-me';
 
 /**
  * Every bench scenario, in the order `npm run bench` runs them. A new scenario is a file in this folder
  * exporting a Scenario, added here.
  */
-export const SCENARIOS: Scenario[] = [usersMe];
+export const SCENARIOS: Scenario[] = [usersMe, registrationStorm, checkInStorm];
