@@ -1,4 +1,4 @@
-import { Body, Get, HttpStatus, Inject, Post, Query, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthUser, Public } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
@@ -36,11 +36,11 @@ export class LoginController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @Post('login')
-  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: Response): Promise<void> {
     const email = str(body.email).trim();
     const next = safeNext(body.next);
     try {
-      const { accessToken } = await this.auth.login(email, str(body.password));
+      const { accessToken } = await this.auth.login(email, str(body.password), ip);
       setSessionCookie(res, this.config, accessToken);
       res.redirect(303, next);
     } catch (err) {
