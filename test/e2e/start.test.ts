@@ -184,7 +184,7 @@ describe('starting the built app (node dist/src/main.js)', () => {
   });
 
   describe('in production on a database that does not exist yet', () => {
-    it('creates the database, migrates, creates the first admin and serves /health', async () => {
+    it('creates the database, migrates, creates the first admin and serves /health and the login page', async () => {
       const { name, databaseUrl, queuePrefix } = fresh();
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -206,6 +206,10 @@ describe('starting the built app (node dist/src/main.js)', () => {
         await waitHealthy(p, `${url}/health`);
         expect(await databaseExists(name)).toBe(true);
         expect((await fetch(`${url}/health/live`)).status).toBe(200);
+        // The login page renders from dist, so the build copied its templates (nest-cli assets).
+        const page = await fetch(`${url}/login`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toContain('text/html');
         const login = await fetch(`${url}/api/v1/auth/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
