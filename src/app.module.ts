@@ -19,6 +19,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
 import { RegistrationsModule } from './registrations/registrations.module';
 import { UsersModule } from './users/users.module';
+import { RegistrationPagesModule } from './web/registrations/registration-pages.module';
 import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
@@ -52,7 +53,7 @@ function coreModules(config: AppConfig, options: AppOptions) {
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule];
+  return [AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule];
 }
 
 @Module({})

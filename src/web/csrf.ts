@@ -36,8 +36,14 @@ export function createCsrfMiddleware(config: AppConfig): { protect: RequestHandl
     cookieOptions: { ...baseCookieOptions(config) },
     getCsrfTokenFromRequest: (req) => {
       // Explicit by content type, as csrf-csrf's README asks (no fallthrough between sources).
-      if (req.is('application/x-www-form-urlencoded') || req.is('multipart/form-data')) {
+      if (req.is('application/x-www-form-urlencoded')) {
         const v = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+        return typeof v === 'string' ? v : undefined;
+      }
+      if (req.is('multipart/form-data')) {
+        // The multipart body is parsed later, by the route's FileInterceptor: an upload form
+        // carries the token in its action's query string (`?_csrf=`), a script in the header.
+        const v = req.query?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER];
         return typeof v === 'string' ? v : undefined;
       }
       return req.headers[CSRF_HEADER];

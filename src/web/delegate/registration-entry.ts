@@ -1,0 +1,102 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { TrainingEvent } from '../../events/event.entity';
+import { EventsService } from '../../events/events.service';
+import type { FieldErrors } from '../forms';
+import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
+import { dateTimeInZone } from '../registrations/page-format';
+import { RegistrationPageQueries, UnitOption } from '../registrations/registration-page-queries';
+
+/**
+ * Whether a delegate can register on their own, and if not why:
+ * open / waitlist (full, but a waiting list) take the form; the rest explain.
+ */
+export type EntryState = 'open' | 'waitlist' | 'full' | 'notYet' | 'closed' | 'inviteOnly' | 'ended' | 'cancelled' | 'unavailable';
+
+/** View model of delegate/register-form.eta (the form on the public event page and on /e/:slug/register). */
+export interface RegistrationEntryView {
+  action: string;
+  state: EntryState;
+  /** Registration window bounds, formatted in the event's zone ('' when none). */
+  opensAt: string;
+  closesAt: string;
+  units: UnitOption[];
+  values: Record<string, string | null>;
+  errors: FieldErrors;
+  /** i18n key of a refusal of the whole form, and the service's own words. */
+  formError: string | null;
+  formErrorDetail: string | null;
+}
+
+export function entryState(e: TrainingEvent, now = Date.now()): EntryState {
+  if (e.status === 'cancelled') return 'cancelled';
+  if (e.status === 'completed') return 'ended';
+  if (e.status !== 'published') return 'unavailable';
+  if (e.registrationMode !== 'open') return 'inviteOnly';
+  if (e.registrationOpensAt && now < e.registrationOpensAt.getTime()) return 'notYet';
+  if (e.registrationClosesAt && now >= e.registrationClosesAt.getTime()) return 'closed';
+  if (e.capacity !== null && e.confirmedCount >= e.capacity) return e.waitlist ? 'waitlist' : 'full';
+  return 'open';
+}
+
+/** Builds the registration form's view model for an event (units of the organizer's subtree). */
+@Injectable()
+export class RegistrationEntryBuilder {
+  constructor(private readonly queries: RegistrationPageQueries) {}
+
+  async build(
+    event: TrainingEvent,
+    locale: Locale,
+    extra: Partial<Pick<RegistrationEntryView, 'values' | 'errors' | 'formError' | 'formErrorDetail'>> = {},
+  ): Promise<RegistrationEntryView> {
+    const state = entryState(event);
+    return {
+      action: `/e/${encodeURIComponent(event.slug)}/register`,
+      state,
+      opensAt: dateTimeInZone(event.registrationOpensAt, event.timezone, locale),
+      closesAt: dateTimeInZone(event.registrationClosesAt, event.timezone, locale),
+      units: state === 'open' || state === 'waitlist' ? await this.queries.unitsOfSubtree(event.organizationId) : [],
+      values: extra.values ?? { language: locale },
+      errors: extra.errors ?? {},
+      formError: extra.formError ?? null,
+      formErrorDetail: extra.formErrorDetail ?? null,
+    };
+  }
+}
+
+const PUBLIC_PAGE = /^\/e\/([^/?#]+)\/?(?:[?#]|$)/;
+
+function safeDecode(s: string | undefined): string | null {
+  if (!s) return null;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null; // a malformed escape: the page itself answers 404 or 400
+  }
+}
+
+/**
+ * Gives the public event page (/e/:slug, rendered by the events pages) what
+ * its registration partial needs, as `res.locals.registrationEntry`: views
+ * render synchronously, so the units and the window are loaded here first.
+ */
+@Injectable()
+export class RegistrationEntryMiddleware implements NestMiddleware {
+  constructor(
+    private readonly events: EventsService,
+    private readonly builder: RegistrationEntryBuilder,
+  ) {}
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      const slug = req.method === 'GET' ? safeDecode(PUBLIC_PAGE.exec(req.originalUrl)?.[1]) : null;
+      if (slug) {
+        const event = await this.events.findBySlug(slug);
+        if (event) res.locals.registrationEntry = await this.builder.build(event, req.locale ?? DEFAULT_LOCALE);
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  }
+}

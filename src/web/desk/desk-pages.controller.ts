@@ -1,0 +1,86 @@
+import { Get, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
+import { CheckInsService } from '../../check-ins/check-ins.service';
+import { ListEventsQueryDto } from '../../events/dto/event.dto';
+import { EventsService } from '../../events/events.service';
+import { UuidParam } from '../../http/uuid-param';
+import { SessionsService } from '../../sessions/sessions.service';
+import { DEFAULT_LOCALE, Locale, translator } from '../i18n/i18n';
+import { inLanguage, spanInZone } from '../registrations/page-format';
+import { RegistrationPageQueries } from '../registrations/registration-page-queries';
+import { WebController } from '../web-controller.decorator';
+
+/** Texts the desk script shows (it runs without templates): `desk.js.<key>` in the page language. */
+const JS_TEXTS = [
+  'welcome', 'already', 'notRegistered', 'notConfirmed', 'eventClosed', 'forbidden', 'invalid', 'loggedOut', 'failed',
+  'savedOffline', 'synced', 'syncedDuplicate', 'syncFailed', 'searching', 'noMatch', 'checkIn', 'offline', 'cameraError',
+  'atSession', 'statuses.invited', 'statuses.confirmed', 'statuses.declined', 'statuses.waitlisted', 'statuses.cancelled',
+] as const;
+
+/** View model of desk/index.eta. */
+interface DeskListView {
+  events: { id: string; title: string; when: string }[];
+}
+
+/** View model of desk/desk.eta. */
+interface DeskView {
+  event: { id: string; title: string; when: string; venue: string | null; timezone: string; status: string };
+  open: boolean;
+  sessions: { id: string; label: string }[];
+  stats: { expected: number; checkedIn: number };
+  /** JSON for data attributes (escaped by the template, read by desk.js). */
+  unitsJson: string;
+  textsJson: string;
+}
+
+const locale = (req: Request): Locale => req.locale ?? DEFAULT_LOCALE;
+
+/**
+ * The check-in desk (staff, organizers, admin). The page only renders the
+ * frame; desk.js scans through the JSON API (POST /api/v1/events/:id/check-ins,
+ * cookie + x-csrf-token), keeps scans made offline and sends them later.
+ */
+@WebController('desk')
+@Roles('staff', 'organizer')
+export class DeskPagesController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly sessions: SessionsService,
+    private readonly checkIns: CheckInsService,
+    private readonly queries: RegistrationPageQueries,
+  ) {}
+
+  /** The published events of the user's subtree, to choose a desk. */
+  @Get()
+  @Render('desk/index')
+  async list(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<DeskListView> {
+    const q = Object.assign(new ListEventsQueryDto(), { status: 'published', page: 1, pageSize: 200 });
+    const page = await this.events.list(user, q);
+    const loc = locale(req);
+    return {
+      events: page.items.map((e) => ({ id: e.id, title: inLanguage(e.title, e.titleEn, loc), when: spanInZone(e.startsAt, e.endsAt, e.timezone, loc) })),
+    };
+  }
+
+  @Get(':eventId')
+  @Render('desk/desk')
+  async desk(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: Request): Promise<DeskView> {
+    const event = await this.events.get(user, eventId);
+    const loc = locale(req);
+    const [sessions, stats, units] = await Promise.all([
+      this.sessions.listForEvent(user, eventId),
+      this.checkIns.stats(user, eventId),
+      this.queries.unitsForDesk(eventId, event.organizationId),
+    ]);
+    const t = translator(loc);
+    return {
+      event: { id: event.id, title: inLanguage(event.title, event.titleEn, loc), when: spanInZone(event.startsAt, event.endsAt, event.timezone, loc), venue: event.venue, timezone: event.timezone, status: event.status },
+      open: event.status === 'published' || event.status === 'completed',
+      sessions: sessions.map((s) => ({ id: s.id, label: `${spanInZone(s.startsAt, s.endsAt, event.timezone, loc)} — ${s.title}` })),
+      stats: { expected: stats.expected, checkedIn: stats.checkedIn },
+      unitsJson: JSON.stringify(Object.fromEntries(units.map((u) => [u.id, u.name]))),
+      textsJson: JSON.stringify(Object.fromEntries(JS_TEXTS.map((k) => [k, t(`desk.js.${k}`)]))),
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** A unit as a select option or a label on the pages. */
+export interface UnitOption {
+  id: string;
+  name: string;
+}
+
+/** One row of the quota page: a unit with a quota, or with registrations but no quota (seats null). */
+export interface QuotaRow {
+  organizationId: string | null;
+  name: string | null;
+  seats: number | null;
+  confirmed: number;
+  checkedIn: number;
+  invited: number;
+  waitlisted: number;
+}
+
+/**
+ * Small read queries the registration, delegate and desk pages need and no
+ * domain service offers (unit labels, the per-unit quota table). Read-only;
+ * callers check scope through the domain services first.
+ */
+@Injectable()
+export class RegistrationPageQueries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Units of the subtree of `rootId` (the event's organizer unit), by name. */
+  unitsOfSubtree(rootId: string): Promise<UnitOption[]> {
+    return this.db.query(`SELECT id, name FROM organization WHERE id = $1 OR $1 = ANY(path) ORDER BY name, id`, [rootId]);
+  }
+
+  /** Labels for every unit the desk may have to show: the organizer subtree and the units of the event's registrations. */
+  unitsForDesk(eventId: string, rootId: string): Promise<UnitOption[]> {
+    return this.db.query(
+      `SELECT id, name FROM organization
+        WHERE id = $2 OR $2 = ANY(path)
+           OR id IN (SELECT organization_id FROM registration WHERE event_id = $1 AND organization_id IS NOT NULL)
+        ORDER BY name, id`,
+      [eventId, rootId],
+    );
+  }
+
+  /**
+   * Quota seats against the event's delegates per unit (the unit itself, not
+   * its sub-units, which may have quotas of their own): confirmed, of those
+   * checked in, invited and waiting. Units without a quota but with
+   * registrations are listed too, and the registrations without a unit.
+   */
+  quotaTable(eventId: string): Promise<QuotaRow[]> {
+    return this.db.query(
+      `WITH q AS (SELECT organization_id, seats FROM event_quota WHERE event_id = $1),
+            r AS (
+              SELECT r.organization_id,
+                     count(*) FILTER (WHERE r.status = 'confirmed')::int AS confirmed,
+                     count(*) FILTER (WHERE r.status = 'confirmed' AND EXISTS (SELECT 1 FROM check_in c WHERE c.registration_id = r.id))::int AS "checkedIn",
+                     count(*) FILTER (WHERE r.status = 'invited')::int AS invited,
+                     count(*) FILTER (WHERE r.status = 'waitlisted')::int AS waitlisted
+                FROM registration r
+               WHERE r.event_id = $1 AND r.role = 'delegate'
+               GROUP BY r.organization_id)
+       SELECT COALESCE(q.organization_id, r.organization_id) AS "organizationId", o.name, q.seats,
+              COALESCE(r.confirmed, 0) AS confirmed, COALESCE(r."checkedIn", 0) AS "checkedIn",
+              COALESCE(r.invited, 0) AS invited, COALESCE(r.waitlisted, 0) AS waitlisted
+         FROM q FULL JOIN r ON r.organization_id = q.organization_id
+         LEFT JOIN organization o ON o.id = COALESCE(q.organization_id, r.organization_id)
+        ORDER BY o.name NULLS LAST, 1`,
+      [eventId],
+    );
+  }
+}

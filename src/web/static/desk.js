@@ -1,0 +1,309 @@
+// Check-in desk (desk/desk.eta). Vanilla JS, no build step, no inline code (CSP).
+// Scans go to the JSON API with the session cookie and the CSRF header. A scan
+// whose request cannot reach the server is kept in localStorage (with its own
+// nonce and the time it was made) and sent when the browser is online again.
+(function () {
+  'use strict';
+  var root = document.getElementById('desk');
+  if (!root) return;
+
+  var eventId = root.dataset.eventId;
+  var zone = root.dataset.timezone || 'Asia/Ho_Chi_Minh';
+  var locale = root.dataset.locale === 'en' ? 'en-GB' : 'vi-VN';
+  var csrf = root.dataset.csrf;
+  var units = parse(root.dataset.units, {});
+  var texts = parse(root.dataset.texts, {});
+  var api = '/api/v1/events/' + encodeURIComponent(eventId);
+  var pendingKey = 'td-desk-pending:' + eventId;
+  var sessionKey = 'td-desk-session:' + eventId;
+  var STATS_EVERY_MS = 5000;
+  var RETRY_EVERY_MS = 10000;
+
+  var el = function (id) { return document.getElementById(id); };
+  var codeInput = el('desk-code');
+  var sessionSelect = el('desk-session');
+  var resultBox = el('desk-result');
+  var syncing = false;
+  var syncedCount = 0;
+
+  function parse(json, fallback) {
+    try { return JSON.parse(json || ''); } catch (e) { return fallback; }
+  }
+
+  /** `desk.js.<key>` with {placeholders}. */
+  function t(key, params) {
+    var text = texts[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) { return params && name in params ? String(params[name]) : m; });
+  }
+
+  function newNonce() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+  }
+
+  function timeInZone(iso) {
+    return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(new Date(iso));
+  }
+
+  function who(reg) {
+    var unit = reg.organizationId && units[reg.organizationId];
+    return unit ? reg.fullName + ' (' + unit + ')' : reg.fullName;
+  }
+
+  // ---- The big result panel ----
+
+  function show(kind, title, detail) {
+    resultBox.hidden = false;
+    resultBox.className = 'desk-result desk-result-' + kind;
+    resultBox.dataset.kind = kind;
+    el('desk-result-title').textContent = title;
+    el('desk-result-detail').textContent = detail || '';
+  }
+
+  /** What an API answer means at the desk: {kind: ok|dup|err, title, detail}. */
+  function interpret(status, body) {
+    body = body || {};
+    if (status === 201 || (status === 200 && !body.duplicate)) {
+      return { kind: 'ok', title: t('welcome', { name: who(body.registration) }), detail: body.registration.code, counted: true };
+    }
+    if (status === 200) {
+      return { kind: 'dup', title: t('already', { time: timeInZone(body.checkIn.checkedInAt) }), detail: who(body.registration) };
+    }
+    var message = Array.isArray(body.message) ? body.message.join('; ') : body.message || '';
+    if (status === 404) return { kind: 'err', title: t('notRegistered'), detail: message };
+    if (status === 409 && body.status) return { kind: 'err', title: t('notConfirmed', { status: t('statuses.' + body.status) }), detail: message };
+    if (status === 409) return { kind: 'err', title: t('eventClosed'), detail: message };
+    if (status === 403) return { kind: 'err', title: t('forbidden'), detail: message };
+    if (status === 401) return { kind: 'err', title: t('loggedOut'), detail: message };
+    if (status === 400) return { kind: 'err', title: t('invalid'), detail: message };
+    return { kind: 'err', title: t('failed'), detail: message || String(status) };
+  }
+
+  // ---- Sending scans ----
+
+  /** POSTs one scan; resolves {status, body}, rejects on a network failure. */
+  function send(scan) {
+    var payload = { nonce: scan.nonce, scannedAt: scan.scannedAt };
+    if (scan.code) payload.code = scan.code;
+    if (scan.registrationId) payload.registrationId = scan.registrationId;
+    if (scan.sessionId) payload.sessionId = scan.sessionId;
+    return fetch(api + '/check-ins', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify(payload),
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, body: body }; });
+    });
+  }
+
+  function scan(what) {
+    var item = {
+      code: what.code || null,
+      registrationId: what.registrationId || null,
+      label: what.label || what.code || '',
+      sessionId: sessionSelect && sessionSelect.value ? sessionSelect.value : null,
+      nonce: newNonce(),
+      scannedAt: new Date().toISOString(),
+    };
+    if (!navigator.onLine) return keep(item);
+    return send(item).then(function (r) {
+      if (r.status >= 500) return keep(item);
+      var shown = interpret(r.status, r.body);
+      show(shown.kind, shown.title, shown.detail);
+      if (shown.counted) refreshStats();
+    }, function () { keep(item); });
+  }
+
+  // ---- Offline queue ----
+
+  function pending() { return parse(localStorage.getItem(pendingKey), []); }
+  function savePending(list) {
+    localStorage.setItem(pendingKey, JSON.stringify(list));
+    renderPending();
+  }
+  function renderPending() {
+    var n = pending().length;
+    el('desk-pending-count').textContent = String(n);
+    el('desk-pending').hidden = n === 0;
+  }
+
+  function keep(item) {
+    var list = pending();
+    list.push(item);
+    savePending(list);
+    show('offline', t('savedOffline'), item.label);
+    renderNet(false);
+  }
+
+  /** Sends the kept scans in order; stops at the first that still cannot get through. */
+  function sync() {
+    if (syncing || !navigator.onLine) return Promise.resolve();
+    var list = pending();
+    if (!list.length) return Promise.resolve();
+    syncing = true;
+    var step = function () {
+      var current = pending();
+      if (!current.length) return Promise.resolve();
+      var item = current[0];
+      return send(item).then(function (r) {
+        // A server error or an expired session: keep it for later rather than lose it.
+        if (r.status >= 500 || r.status === 401) throw new Error('not sent: ' + r.status);
+        // Answered (new, duplicate or refused): it leaves the queue either way.
+        savePending(pending().filter(function (p) { return p.nonce !== item.nonce; }));
+        logSynced(item, interpret(r.status, r.body));
+        return step();
+      });
+    };
+    return step().catch(function () { /* still offline: the retry timer or the 'online' event tries again */ })
+      .then(function () { syncing = false; renderNet(navigator.onLine); refreshStats(); });
+  }
+
+  function logSynced(item, shown) {
+    syncedCount++;
+    el('desk-synced').hidden = false;
+    el('desk-synced-count').textContent = String(syncedCount);
+    var li = document.createElement('li');
+    li.className = 'synced-' + shown.kind;
+    li.textContent = timeInZone(item.scannedAt) + ' · ' + shown.title + (shown.detail ? ' — ' + shown.detail : '');
+    el('desk-synced-list').prepend(li);
+  }
+
+  function renderNet(online) { el('desk-net').hidden = online; }
+
+  // ---- Live count ----
+
+  function refreshStats() {
+    return fetch(api + '/check-ins/stats', { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (s) {
+        if (!s) return;
+        el('desk-checked').textContent = String(s.checkedIn);
+        el('desk-expected').textContent = String(s.expected);
+        var sid = sessionSelect && sessionSelect.value;
+        var box = el('desk-session-count');
+        var row = sid && (s.bySession || []).filter(function (b) { return b.sessionId === sid; })[0];
+        box.hidden = !row;
+        if (row) box.textContent = t('atSession', { count: row.checkedIn });
+        renderNet(true);
+      }, function () { renderNet(false); });
+  }
+
+  // ---- Name search ----
+
+  var searchTimer = null;
+  var searchSeq = 0;
+  function search(q) {
+    var list = el('desk-search-results');
+    var status = el('desk-search-status');
+    var seq = ++searchSeq;
+    list.textContent = '';
+    if (q.length < 2) { status.textContent = ''; return; }
+    status.textContent = t('searching');
+    fetch(api + '/registrations?pageSize=20&q=' + encodeURIComponent(q), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : { items: [] }; })
+      .then(function (page) {
+        if (seq !== searchSeq) return;
+        status.textContent = page.items.length ? '' : t('noMatch');
+        page.items.forEach(function (r) {
+          var li = document.createElement('li');
+          var name = document.createElement('span');
+          name.className = 'desk-person';
+          name.textContent = who(r);
+          li.appendChild(name);
+          var st = document.createElement('span');
+          st.className = 'tag status-' + r.status;
+          st.textContent = t('statuses.' + r.status);
+          li.appendChild(st);
+          var b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'primary';
+          b.textContent = t('checkIn');
+          b.addEventListener('click', function () {
+            scan({ registrationId: r.id, label: r.fullName });
+            codeInput.focus();
+          });
+          li.appendChild(b);
+          list.appendChild(li);
+        });
+      }, function () { if (seq === searchSeq) status.textContent = t('offline'); });
+  }
+
+  // ---- Camera (only where the browser can read QR codes) ----
+
+  function setUpCamera() {
+    var box = el('desk-camera');
+    if (!('BarcodeDetector' in window) || !navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') return;
+    box.hidden = false;
+    var video = el('desk-video');
+    var start = el('desk-camera-start');
+    var stop = el('desk-camera-stop');
+    var stream = null;
+    var timer = null;
+    var last = { code: '', at: 0 };
+    var detector;
+    try { detector = new window.BarcodeDetector({ formats: ['qr_code'] }); } catch (e) { box.hidden = true; return; }
+    function end() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
+      stream = null;
+      video.hidden = true; stop.hidden = true; start.hidden = false;
+    }
+    start.addEventListener('click', function () {
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }).then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        video.hidden = false; stop.hidden = false; start.hidden = true;
+        return video.play();
+      }).then(function () {
+        timer = setInterval(function () {
+          detector.detect(video).then(function (found) {
+            var code = found && found[0] && found[0].rawValue;
+            // The same code stays in front of the camera: one scan per 3 seconds.
+            if (!code || (code === last.code && Date.now() - last.at < 3000)) return;
+            last = { code: code, at: Date.now() };
+            scan({ code: code });
+          }, function () {});
+        }, 300);
+      }).catch(function () { end(); show('err', t('cameraError'), ''); });
+    });
+    stop.addEventListener('click', end);
+  }
+
+  // ---- Wiring ----
+
+  el('desk-scan-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var code = codeInput.value.trim();
+    codeInput.value = '';
+    codeInput.focus();
+    if (code) scan({ code: code });
+  });
+  el('desk-search').addEventListener('input', function (event) {
+    var q = event.target.value.trim();
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () { search(q); }, 250);
+  });
+  if (sessionSelect) {
+    var remembered = localStorage.getItem(sessionKey);
+    if (remembered && Array.prototype.some.call(sessionSelect.options, function (o) { return o.value === remembered; })) sessionSelect.value = remembered;
+    sessionSelect.addEventListener('change', function () {
+      localStorage.setItem(sessionKey, sessionSelect.value);
+      refreshStats();
+      codeInput.focus();
+    });
+  }
+  window.addEventListener('online', function () { renderNet(true); sync(); });
+  window.addEventListener('offline', function () { renderNet(false); });
+  setInterval(sync, RETRY_EVERY_MS);
+  setInterval(refreshStats, STATS_EVERY_MS);
+  renderPending();
+  renderNet(navigator.onLine);
+  setUpCamera();
+  sync();
+  refreshStats();
+  codeInput.focus();
+})();
