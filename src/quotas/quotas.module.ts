@@ -10,6 +10,6 @@ import { QuotasService } from './quotas.service';
   imports: [TypeOrmModule.forFeature([EventQuota]), EventsModule],
   controllers: [QuotasController],
   providers: [QuotasRepository, QuotasService],
-  exports: [QuotasRepository],
+  exports: [QuotasService, QuotasRepository],
 })
 export class QuotasModule {}

@@ -4,12 +4,13 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { OutboxPagesController } from './admin/outbox-pages.controller';
 import { LoginController } from './auth/login.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { EventPagesModule } from './events/event-pages.module';
 import { LangController } from './lang.controller';
 import { OrganizationPagesController } from './organizations/organization-pages.controller';
 
 /** The server-rendered pages (one folder per audience); wired into Express by configureWeb. */
 @Module({
-  imports: [OrganizationsModule, MailModule],
+  imports: [OrganizationsModule, MailModule, EventPagesModule],
   controllers: [LoginController, LangController, DashboardController, OrganizationPagesController, OutboxPagesController],
 })
 export class WebModule {}

@@ -13,8 +13,8 @@ const ADMIN: DashboardLink[] = [
   { labelKey: 'dashboard.admin.outbox', href: '/admin/outbox', coming: false },
   { labelKey: 'dashboard.admin.queues', href: '/admin/queues', coming: false },
 ];
+const EVENTS: DashboardLink = { labelKey: 'dashboard.organizer.events', href: '/events', coming: false };
 // Features of later issues: listed so that each role sees what the product will offer, without a dead link.
-const EVENTS: DashboardLink = { labelKey: 'dashboard.organizer.events', href: null, coming: true };
 const REPORTS: DashboardLink = { labelKey: 'dashboard.leader.reports', href: null, coming: true };
 const DESK: DashboardLink = { labelKey: 'dashboard.staff.desk', href: null, coming: true };
 
@@ -26,8 +26,8 @@ export function dashboardLinks(role: Role): DashboardLink[] {
     case 'organizer':
       return [EVENTS, { labelKey: 'dashboard.organizer.organizations', href: '/organizations', coming: false }, DESK];
     case 'leader':
-      return [REPORTS];
+      return [EVENTS, REPORTS];
     case 'staff':
-      return [DESK];
+      return [EVENTS, DESK];
   }
 }

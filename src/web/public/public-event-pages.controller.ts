@@ -1,0 +1,64 @@
+import { Get, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '../../auth/auth-user';
+import { EventDto } from '../../events/dto/event.dto';
+import { Locale } from '../i18n/i18n';
+import { WebController } from '../web-controller.decorator';
+import { AgendaItem, agendaItems, formatInZone, inLanguage, spanInZone } from '../events/event-view';
+import { PublicEventService } from './public-event.service';
+
+/**
+ * What public/registration-entry.eta receives (besides the page's `it.t`,
+ * `it.locale`, `it.csrfField`, `it.csrfToken()`): the event and its
+ * registration facts. Keep these names stable: the registration form builds on them.
+ */
+export interface RegistrationEntry {
+  mode: EventDto['registrationMode'];
+  /** Local display strings in the event's zone; '' when unbounded. */
+  opensAt: string;
+  closesAt: string;
+  /** Whether registration is open right now (window and status), as a hint; the registration service decides. */
+  state: 'open' | 'notYet' | 'closed';
+}
+
+/** View model of public/event.eta. */
+interface PublicEventView {
+  event: EventDto;
+  title: string;
+  description: string | null;
+  audience: string | null;
+  when: string;
+  agenda: AgendaItem[];
+  registration: RegistrationEntry;
+}
+
+/** The public event page /e/:slug: no login, published events only. */
+@WebController('e')
+export class PublicEventPagesController {
+  constructor(private readonly publicEvents: PublicEventService) {}
+
+  @Public()
+  @Get(':slug')
+  async show(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { event, sessions } = await this.publicEvents.getPublished(slug);
+    const locale: Locale = req.locale ?? 'vi';
+    const now = Date.now();
+    const opens = event.registrationOpensAt ? new Date(event.registrationOpensAt).getTime() : null;
+    const closes = event.registrationClosesAt ? new Date(event.registrationClosesAt).getTime() : null;
+    const view: PublicEventView = {
+      event,
+      title: inLanguage(event.title, event.titleEn, locale)!,
+      description: inLanguage(event.description, event.descriptionEn, locale),
+      audience: inLanguage(event.audience, event.audienceEn, locale),
+      when: spanInZone(event.startsAt, event.endsAt, event.startsAtLocal, event.endsAtLocal, event.timezone, locale),
+      agenda: agendaItems(sessions, event.timezone, locale),
+      registration: {
+        mode: event.registrationMode,
+        opensAt: formatInZone(event.registrationOpensAt, event.timezone, locale),
+        closesAt: formatInZone(event.registrationClosesAt, event.timezone, locale),
+        state: opens !== null && now < opens ? 'notYet' : closes !== null && now > closes ? 'closed' : 'open',
+      },
+    };
+    res.render('public/event', view);
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { EventDto } from '../../events/dto/event.dto';
+import { EventsService } from '../../events/events.service';
+import { NotFoundError } from '../../http/domain-errors';
+import { SessionDto } from '../../sessions/dto/session.dto';
+import { SessionsRepository } from '../../sessions/sessions.repository';
+
+/** What a visitor without an account may see of an event: published ones only. */
+@Injectable()
+export class PublicEventService {
+  constructor(
+    private readonly events: EventsService,
+    private readonly sessions: SessionsRepository,
+  ) {}
+
+  /**
+   * The event of /e/:slug with its agenda. Drafts, completed and cancelled
+   * events are 404 (the same answer as an unknown slug, so drafts do not leak).
+   */
+  async getPublished(slug: string): Promise<{ event: EventDto; sessions: SessionDto[] }> {
+    const event = await this.events.findBySlug(slug);
+    if (!event || event.status !== 'published') throw new NotFoundError('Event', slug);
+    const sessions = await this.sessions.findByEvent(event.id);
+    const speakers = await this.sessions.speakersOf(sessions.map((s) => s.id));
+    return { event: EventDto.from(event), sessions: sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!)) };
+  }
+}
