@@ -1,0 +1,107 @@
+import { Actor, createOrganization, loginAdmin, loginAs } from '../factories';
+import { createEvent, createPublishedEvent, createSession } from '../factories/events';
+import { PageClient } from '../factories/page-client';
+import { register } from '../factories/registrations';
+import { createUserWithPassword } from '../factories/web';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('check-in desk page', () => {
+  let t: TestApp;
+  let admin: Actor;
+  let organizer: Actor;
+  let staff: { email: string; password: string };
+  let leader: { email: string; password: string };
+  let strangerStaff: { email: string; password: string };
+  let org: { id: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAdmin(t);
+    org = await createOrganization(t, admin);
+    const other = await createOrganization(t, admin);
+    const o = await createUserWithPassword(t, admin, 'organizer', org.id);
+    organizer = await loginAs(t, o.email, o.password);
+    staff = await createUserWithPassword(t, admin, 'staff', org.id);
+    leader = await createUserWithPassword(t, admin, 'leader', org.id);
+    strangerStaff = await createUserWithPassword(t, admin, 'staff', other.id);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function as(user: { email: string; password: string }): Promise<PageClient> {
+    const c = new PageClient(t);
+    await c.login(user.email, user.password);
+    return c;
+  }
+
+  it('sends a visitor without a session to the login page and back', async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const res = await t.http().get(`/desk/${ev.id}`).set('Accept', 'text/html');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/desk/${ev.id}`)}`);
+  });
+
+  it('refuses staff of another subtree (403) and a leader (403), and answers 400 for a malformed id', async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const stranger = await as(strangerStaff);
+    const refused = await stranger.get(`/desk/${ev.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('Lỗi 403');
+    expect(refused.text).not.toContain(ev.title);
+    expect((await (await as(leader)).get(`/desk/${ev.id}`)).status).toBe(403);
+    expect((await stranger.get('/desk/not-a-uuid')).status).toBe(400);
+  });
+
+  it('shows the desk to staff of the subtree: autofocused code input, sessions, live figures, unit names for the result panel', async () => {
+    const unit = await createOrganization(t, admin, { parentId: org.id, name: 'CĐCS "Điện lực" <b>' });
+    const ev = await createPublishedEvent(t, organizer, { title: 'Hội nghị <i>điểm danh</i>' });
+    const session = await createSession(t, organizer, ev, { title: 'Phiên khai mạc' });
+    await register(t, ev.id, { organizationId: unit.id });
+    await register(t, ev.id);
+    const c = await as(staff);
+    const res = await c.get(`/desk/${ev.id}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<input id="desk-code" name="code" class="desk-code" type="text" autofocus');
+    expect(res.text).toContain(`<option value="${session.id}">`);
+    expect(res.text).toContain('Phiên khai mạc');
+    expect(res.text).toMatch(/<span id="desk-checked">0<\/span> \/ <span id="desk-expected">2<\/span>/);
+    expect(res.text).toContain('<script src="/static/desk.js" defer></script>');
+    // User text is escaped, in the heading and inside the data attribute the script reads.
+    expect(res.text).toContain('Hội nghị &lt;i&gt;điểm danh&lt;/i&gt;');
+    expect(res.text).not.toContain('<i>điểm danh</i>');
+    const units = JSON.parse((/data-units="([^"]*)"/.exec(res.text)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+    expect(units[unit.id]).toBe('CĐCS "Điện lực" <b>');
+    // No inline script: the CSP stays strict.
+    expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+  });
+
+  it('lets the page check in through the JSON API with its session cookie and the CSRF header, and refuses it without the header', async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const r = await register(t, ev.id);
+    const c = await as(staff);
+    const page = await c.get(`/desk/${ev.id}`);
+    const csrf = /data-csrf="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    const url = `/api/v1/events/${ev.id}/check-ins`;
+    const without = await t.http().post(url).set('Cookie', c.cookie).send({ code: r.code });
+    expect(without.status).toBe(403);
+    const scannedAt = new Date(Date.now() - 60_000).toISOString();
+    const ok = await t.http().post(url).set('Cookie', c.cookie).set('x-csrf-token', csrf).send({ code: r.code, nonce: 'desk-e2e-1', scannedAt });
+    expect(ok.status).toBe(201);
+    expect(ok.body.checkIn.checkedInAt).toBe(scannedAt);
+    const stats = await t.http().get(`/api/v1/events/${ev.id}/check-ins/stats`).set('Cookie', c.cookie).expect(200);
+    expect(stats.body).toMatchObject({ expected: 1, checkedIn: 1 });
+  });
+
+  it('lists the published events of the subtree to choose a desk from', async () => {
+    const published = await createPublishedEvent(t, organizer, { title: 'Sự kiện có bàn điểm danh' });
+    const draft = await createEvent(t, organizer, { title: 'Bản nháp không có bàn' });
+    const res = await (await as(staff)).get('/desk');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`href="/desk/${published.id}"`);
+    expect(res.text).not.toContain(draft.title);
+    const strangerList = await (await as(strangerStaff)).get('/desk');
+    expect(strangerList.text).not.toContain(published.title);
+  });
+});
