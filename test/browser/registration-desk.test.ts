@@ -166,6 +166,19 @@ describe('registration and check-in desk in Chromium', () => {
       await item.getByRole('button', { name: 'Điểm danh' }).click();
       await page.waitForFunction(() => document.getElementById('desk-result-title')?.textContent === 'Chào mừng Nguyễn Thị Hương');
       await page.waitForFunction(() => document.getElementById('desk-checked')?.textContent === '3');
+    });
+
+    it('checks in per session once a session is chosen, and counts that session', async () => {
+      const value = await page.locator('#desk-session option', { hasText: 'Phiên khai mạc' }).getAttribute('value');
+      await page.locator('#desk-session').selectOption(value!);
+      await scan(delegateCode);
+      await page.waitForFunction(() => document.getElementById('desk-result')?.dataset.kind === 'ok');
+      await page.waitForFunction(() => document.getElementById('desk-session-count')?.textContent === 'Tại phiên này: 1');
+      const rows = await t.dataSource.query(
+        `SELECT c.session_id AS "sessionId", s.title FROM check_in c JOIN registration r ON r.id = c.registration_id LEFT JOIN session s ON s.id = c.session_id
+          WHERE r.email = 'binh.tran@example.vn' ORDER BY c.recorded_at`,
+      );
+      expect(rows.map((r: { title: string | null }) => r.title)).toEqual([null, 'Phiên khai mạc']);
       expect(consoleErrors).toEqual([]);
     });
   });

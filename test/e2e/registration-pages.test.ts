@@ -175,6 +175,17 @@ describe('registration pages: delegate and organizer', () => {
       expect(gone.text).not.toContain('Hủy đăng ký</button>');
     });
 
+    it('shows "my registration" in English when the delegate chose English', async () => {
+      const ev = await createPublishedEvent(t, organizer, { title: 'Tập huấn', titleEn: 'Training on labour law' });
+      const r = await register(t, ev.id);
+      const res = await t.http().get(`/r/${r.token}`).set('Accept', 'text/html').set('Cookie', 'td_lang=en');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<html lang="en">');
+      expect(res.text).toContain('<h1>Training on labour law</h1>');
+      expect(res.text).toContain('Check-in code');
+      expect(res.text).toContain('Add to calendar (.ics)');
+    });
+
     it('shows typed markup as text on "my registration"', async () => {
       const ev = await createPublishedEvent(t, organizer);
       const c = new PageClient(t);
@@ -307,6 +318,14 @@ describe('registration pages: delegate and organizer', () => {
       const anon = await t.http().get(`/events/${ev.id}/registrations`).set('Accept', 'text/html');
       expect(anon.status).toBe(303);
       expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent(`/events/${ev.id}/registrations`)}`);
+    });
+
+    it('links the registrations and the desk from the event page', async () => {
+      const ev = await createPublishedEvent(t, organizer);
+      const res = await c.get(`/events/${ev.id}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`href="/events/${ev.id}/registrations"`);
+      expect(res.text).toContain(`href="/desk/${ev.id}"`);
     });
 
     it('escapes user text in the table', async () => {

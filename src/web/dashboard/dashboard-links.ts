@@ -14,9 +14,9 @@ const ADMIN: DashboardLink[] = [
   { labelKey: 'dashboard.admin.queues', href: '/admin/queues', coming: false },
 ];
 const EVENTS: DashboardLink = { labelKey: 'dashboard.organizer.events', href: '/events', coming: false };
+const DESK: DashboardLink = { labelKey: 'dashboard.staff.desk', href: '/desk', coming: false };
 // Features of later issues: listed so that each role sees what the product will offer, without a dead link.
 const REPORTS: DashboardLink = { labelKey: 'dashboard.leader.reports', href: null, coming: true };
-const DESK: DashboardLink = { labelKey: 'dashboard.staff.desk', href: null, coming: true };
 
 /** What the home page offers each role (admin sees everything). */
 export function dashboardLinks(role: Role): DashboardLink[] {
