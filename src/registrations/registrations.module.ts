@@ -17,6 +17,6 @@ import { SeatsService } from './seats.service';
   controllers: [EventRegistrationsController, RegistrationsController, PublicRegistrationsController],
   providers: [RegistrationsRepository, RegistrationsService, SeatsService, RegistrationMails, PublicRegistrationsService, RegistrationImportService],
   // SeatsService.fillFromWaitlist: for the events domain when a capacity is raised.
-  exports: [RegistrationsService, SeatsService, RegistrationsRepository],
+  exports: [RegistrationsService, SeatsService, RegistrationsRepository, PublicRegistrationsService, RegistrationImportService],
 })
 export class RegistrationsModule {}

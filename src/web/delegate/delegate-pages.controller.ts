@@ -10,7 +10,7 @@ import type { PublicRegistrationDto } from '../../registrations/dto/public-regis
 import { FieldErrors, readForm, validateForm } from '../forms';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { codeGroups, inLanguage, spanInZone } from '../registrations/page-format';
-import { RegistrationServicesRef } from '../registrations/registration-services.ref';
+import { PublicRegistrationsService } from '../../registrations/public-registrations.service';
 import { WebController } from '../web-controller.decorator';
 import { entryState, RegistrationEntryBuilder, RegistrationEntryView } from './registration-entry';
 
@@ -53,7 +53,7 @@ export class DelegatePagesController {
   constructor(
     private readonly events: EventsService,
     private readonly registrations: RegistrationsService,
-    private readonly services: RegistrationServicesRef,
+    private readonly publicRegistrations: PublicRegistrationsService,
     private readonly entry: RegistrationEntryBuilder,
   ) {}
 
@@ -92,7 +92,7 @@ export class DelegatePagesController {
 
   @Get('r/:token')
   async mine(@Param('token') token: string, @Query('done') done: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const r = await this.services.publicRegistrations.get(token);
+    const r = await this.publicRegistrations.get(token);
     res.render('delegate/my-registration', this.myView(token, r, locale(req), DONE.find((d) => d === done) ?? null, null));
   }
 
@@ -101,12 +101,12 @@ export class DelegatePagesController {
   async rsvp(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const answer = body.answer;
     if (answer !== 'accept' && answer !== 'decline') throw new InvalidInputError('answer', 'must be accept or decline');
-    await this.act(token, req, res, answer === 'accept' ? 'accepted' : 'declined', () => this.services.publicRegistrations.rsvp(token, answer === 'accept'));
+    await this.act(token, req, res, answer === 'accept' ? 'accepted' : 'declined', () => this.publicRegistrations.rsvp(token, answer === 'accept'));
   }
 
   @Post('r/:token/cancel')
   async cancel(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.act(token, req, res, 'cancelled', () => this.services.publicRegistrations.cancel(token));
+    await this.act(token, req, res, 'cancelled', () => this.publicRegistrations.cancel(token));
   }
 
   /** Runs a delegate's action; a refusal (409) comes back on the page with its reason. */
@@ -116,7 +116,7 @@ export class DelegatePagesController {
       res.redirect(303, `/r/${encodeURIComponent(token)}?done=${done}`);
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 409) throw e;
-      const r = await this.services.publicRegistrations.get(token);
+      const r = await this.publicRegistrations.get(token);
       res.status(409).render('delegate/my-registration', this.myView(token, r, locale(req), null, e.message));
     }
   }

@@ -16,7 +16,7 @@ import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { inLanguage, spanInZone } from './page-format';
 import { QuotaRow, RegistrationPageQueries, UnitOption } from './registration-page-queries';
-import { RegistrationServicesRef } from './registration-services.ref';
+import { RegistrationImportService } from '../../registrations/registration-import.service';
 
 const PAGE_SIZE = 50;
 const FILTERS: Record<string, EmptyAs> = { status: 'omit', organizationId: 'omit', role: 'omit', q: 'omit', page: 'omit' };
@@ -92,7 +92,7 @@ export class RegistrationPagesController {
   constructor(
     private readonly events: EventsService,
     private readonly registrations: RegistrationsService,
-    private readonly services: RegistrationServicesRef,
+    private readonly imports: RegistrationImportService,
     private readonly queries: RegistrationPageQueries,
   ) {}
 
@@ -185,7 +185,7 @@ export class RegistrationPagesController {
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     try {
-      const imported = await this.services.imports.import(user, eventId, file);
+      const imported = await this.imports.import(user, eventId, file);
       res.status(HttpStatus.CREATED).render('registrations/import', this.importView(await this.events.get(user, eventId), locale(req), { rowErrors: [], formError: null, imported }));
     } catch (e) {
       if (e instanceof UnprocessableFileError) {

@@ -8,7 +8,6 @@ import { RegistrationEntryBuilder, RegistrationEntryMiddleware } from '../delega
 import { DeskPagesController } from '../desk/desk-pages.controller';
 import { RegistrationPageQueries } from './registration-page-queries';
 import { RegistrationPagesController } from './registration-pages.controller';
-import { RegistrationServicesRef } from './registration-services.ref';
 
 /**
  * Pages around registrations: the delegate's (registration form, "my
@@ -17,7 +16,7 @@ import { RegistrationServicesRef } from './registration-services.ref';
 @Module({
   imports: [RegistrationsModule, CheckInsModule, EventsModule, SessionsModule],
   controllers: [DelegatePagesController, DeskPagesController, RegistrationPagesController],
-  providers: [RegistrationPageQueries, RegistrationServicesRef, RegistrationEntryBuilder, RegistrationEntryMiddleware],
+  providers: [RegistrationPageQueries, RegistrationEntryBuilder, RegistrationEntryMiddleware],
 })
 export class RegistrationPagesModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
