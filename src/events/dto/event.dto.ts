@@ -4,8 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Match
 import { PageQueryDto } from '../../http/pagination';
 import { EVENT_KINDS, EVENT_STATUSES, EventKind, EventStatus, REGISTRATION_MODES, RegistrationMode, TrainingEvent } from '../event.entity';
 import { ISO_WITH_OFFSET, REQUEST_TIME, toLocalIso } from '../event-time';
+import { trim } from '../../http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** An ISO 8601 time with an offset, or a wall time without one (read in the event's `timezone`). */
 const TIME = REQUEST_TIME;
 // An unencoded `+07:00` in a query string arrives as ` 07:00`.

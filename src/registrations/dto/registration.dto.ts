@@ -12,8 +12,8 @@ import {
   RegistrationRole,
   RegistrationStatus,
 } from '../registration.entity';
+import { trim } from '../../http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export class RegistrationDto {

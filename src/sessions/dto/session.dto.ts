@@ -4,8 +4,8 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Match
 import { REQUEST_TIME, toLocalIso } from '../../events/event-time';
 import { Session } from '../session.entity';
 import { SPEAKER_ROLES, SpeakerRole } from '../session-speaker.entity';
+import { trim } from '../../http/transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const timeMessage = (field: string) => ({ message: `${field} must be an ISO 8601 time, e.g. 2025-03-10T08:00:00+07:00` });
 
 export class SessionSpeakerInputDto {
