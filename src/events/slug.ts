@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { stripVietnameseMarks } from '../http/text';
 
 /**
  * A URL slug from a Vietnamese or English title: accents removed (NFD), đ → d
  * (NFD keeps đ as one letter), lower case, dashes; a short random suffix keeps it unique.
  */
 export function slugify(title: string, maxLength = 60): string {
-  const base = title
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+  const base = stripVietnameseMarks(title)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { isEmail } from 'class-validator';
 import { RowError } from '../http/domain-errors';
 import { REGISTRATION_ROLES, RegistrationRole, Language } from './registration.entity';
+import { stripVietnameseMarks } from '../http/text';
 
 /** One imported person, before units are resolved. `row` is the line in the file (the header is row 1). */
 export interface ImportRow {
@@ -20,10 +21,7 @@ export type ImportField = 'fullName' | 'email' | 'phone' | 'position' | 'organiz
 
 /** Accents, đ, case, spaces and punctuation ignored: `Họ và tên` → `hovaten`. */
 export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return stripVietnameseMarks(text)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
 }
