@@ -15,9 +15,16 @@ export interface JobPayloads {
   /** Send one stored mail message (mail_message row) through the transport. */
   'mail.send': { messageId: string };
   /** Test/diagnostic job used to prove the outbox path end to end. */
-  'system.ping': { note: string };
+  'system.ping': {
+    note: string;
+    /** Optional: wait this long (ms, capped at PING_MAX_DELAY_MS) before recording the run, to exercise a slow job (e.g. graceful shutdown). */
+    delayMs?: number;
+  };
 }
 export type JobName = keyof JobPayloads;
+
+/** Upper bound of system.ping's `delayMs`: a diagnostic job must never hold a worker slot for long. */
+export const PING_MAX_DELAY_MS = 5000;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'mail.send': QUEUES.mail,

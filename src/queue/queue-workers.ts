@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
@@ -35,9 +35,10 @@ export class JobProcessorRegistry implements OnModuleInit {
  * Retries and backoff come with the job (QueueModule's job options).
  */
 @Injectable()
-abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
   private lastErrorLog = 0;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly registry: JobProcessorRegistry,
@@ -77,19 +78,28 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
   }
 
   /**
-   * Before the database and the transports close: stop taking jobs and let
-   * the active ones finish (Worker.close() waits for them). @nestjs/bullmq
-   * closes workers too, but only in onApplicationShutdown, in no set order
-   * with TypeORM's own shutdown.
+   * Shutdown, in two steps. As soon as it begins (onModuleDestroy, the first
+   * phase of hooks), stop taking jobs: other destroy hooks (the relay's last pass)
+   * may take seconds, and a job taken then would delay the exit further.
+   * Then, before the database and the transports close (their
+   * onApplicationShutdown), wait for the active jobs to finish: Worker.close()
+   * waits for them and records their outcome in Redis. So what a processor
+   * uses must be released in onApplicationShutdown, never onModuleDestroy.
+   * @nestjs/bullmq closes workers too, but only in onApplicationShutdown, in
+   * no set order with TypeORM's own shutdown.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): void {
     let worker;
     try {
       worker = this.worker;
     } catch {
       return; // never started (the app failed during init)
     }
-    await worker.close();
+    this.closing = worker.close().catch((err: unknown) => this.logger.warn(`closing the queue worker: ${(err as Error).message}`));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.closing;
   }
 }
 
