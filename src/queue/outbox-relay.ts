@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JOB_QUEUE, QueueName } from './jobs';
-import { ClaimedOutboxRow, OutboxRepository } from './outbox.repository';
+import { ClaimedOutboxRow, OutboxRepository, StuckCandidateRow } from './outbox.repository';
 
 /** Job options (attempts, backoff, history) the relay gives every job; see QueueModule. */
 export const JOB_OPTIONS = Symbol('JOB_OPTIONS');
@@ -14,11 +14,35 @@ const BATCH = 200;
 // Past this, Redis is taken as down: the transaction rolls back and the rows stay pending.
 const ADD_TIMEOUT_MS = 5000;
 
+/** How the sweeper treats `enqueued` rows whose job may have vanished from Redis. */
+export interface SweepOptions {
+  /** Only rows enqueued longer ago than this are checked: young ones may still be on their way. */
+  enqueuedForMs: number;
+  /** A job that vanished this many times is failed instead of added again. */
+  maxRequeues: number;
+}
+export const DEFAULT_SWEEP: SweepOptions = { enqueuedForMs: 10 * 60_000, maxRequeues: 3 };
+const SWEEP_EVERY_MS = 60_000;
+const SWEEP_PAGE = 100;
+// Bounds one pass; the next pass continues after the last row checked.
+const SWEEP_MAX_ROWS = 1000;
+
+/** What one sweep did. */
+export interface SweepResult {
+  checked: number;
+  requeued: number;
+  failed: number;
+}
+
 /**
  * Moves due outbox rows onto BullMQ. Runs in every process; replicas split
  * the rows through `FOR UPDATE SKIP LOCKED`, and the deterministic job id
  * makes a re-add (a relay that died between Redis and its commit) a no-op.
  * Idle cost: one indexed query every POLL_MS, none while Redis is down.
+ *
+ * It also sweeps, once a minute, for rows stuck `enqueued`: a job that
+ * vanished from Redis (flushed, restarted without persistence) would
+ * otherwise leave its row `enqueued` forever. See sweepStuck().
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +53,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = true;
   private redisWasDown = false;
   private queues: Partial<Record<QueueName, Queue>> = {};
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | undefined;
+  private sweepCursor: StuckCandidateRow | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,12 +69,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const name of new Set(Object.values(JOB_QUEUE))) this.queue(name).on('error', () => undefined);
     this.stopped = false;
     this.schedule(0);
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweepStuck()
+        .catch((err: unknown) => this.logger.warn(`outbox sweep: ${(err as Error).message}`))
+        .finally(() => (this.sweeping = undefined));
+    }, SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    clearInterval(this.sweepTimer);
+    await Promise.all([this.running, this.sweeping]);
   }
 
   /** Relay now rather than at the next poll (called after a transaction with outbox rows commits). */
@@ -71,6 +105,52 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const n = await this.relayBatch();
       total += n;
       if (n < BATCH) return total;
+    }
+  }
+
+  /**
+   * Checks rows `enqueued` for longer than `enqueuedForMs` against BullMQ:
+   * a job still there (waiting in a backlog, delayed by a retry, active) is
+   * left alone; a missing one is put back to `pending`, so the relay adds it
+   * again under the same deterministic job id (which makes the re-add safe);
+   * after `maxRequeues` re-adds it is failed, visibly. A job that BullMQ
+   * failed while the row missed it makes the row `failed` too.
+   * Does nothing while Redis is unreachable: every job would look missing.
+   */
+  async sweepStuck(opts: Partial<SweepOptions> = {}): Promise<SweepResult> {
+    const { enqueuedForMs, maxRequeues } = { ...DEFAULT_SWEEP, ...opts };
+    const result: SweepResult = { checked: 0, requeued: 0, failed: 0 };
+    if (!(await this.redisReady())) return result;
+    const before = new Date(Date.now() - enqueuedForMs);
+    let after = this.sweepCursor;
+    while (result.checked < SWEEP_MAX_ROWS) {
+      const rows = await this.outbox.findEnqueuedBefore(before, SWEEP_PAGE, after);
+      await withTimeout(Promise.all(rows.map((row) => this.sweepRow(row, maxRequeues, result))), ADD_TIMEOUT_MS, 'checking jobs in Redis timed out');
+      result.checked += rows.length;
+      after = rows.length === SWEEP_PAGE ? rows[rows.length - 1] : undefined;
+      if (!after) break;
+    }
+    this.sweepCursor = after;
+    if (result.requeued || result.failed) {
+      this.logger.warn(`outbox sweep: ${result.requeued} job(s) missing from Redis added again, ${result.failed} row(s) failed`);
+    }
+    if (result.requeued) this.nudge();
+    return result;
+  }
+
+  private async sweepRow(row: StuckCandidateRow, maxRequeues: number, result: SweepResult): Promise<void> {
+    const name = JOB_QUEUE[row.jobName];
+    if (!name) return; // relayDue already refuses such rows loudly
+    const job = await this.queue(name).getJob(row.jobId);
+    if (job) {
+      if (job.finishedOn && (await job.isFailed()) && (await this.outbox.failStuck(row, job.failedReason || 'failed in BullMQ'))) result.failed++;
+      return;
+    }
+    if (row.requeues >= maxRequeues) {
+      const why = `the job vanished from Redis ${row.requeues + 1} times (was Redis flushed, or restarted without persistence?); not added again`;
+      if (await this.outbox.failStuck(row, why)) result.failed++;
+    } else if (await this.outbox.requeue(row)) {
+      result.requeued++;
     }
   }
 

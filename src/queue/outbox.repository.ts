@@ -12,6 +12,16 @@ export interface ClaimedOutboxRow {
   jobId: string;
 }
 
+/** An `enqueued` row old enough for the sweeper to check that its job still exists. */
+export interface StuckCandidateRow {
+  id: string;
+  jobName: JobName;
+  jobId: string;
+  requeues: number;
+  /** enqueued_at as PostgreSQL text: a Date would drop the microseconds the guarded updates compare. */
+  enqueuedAt: string;
+}
+
 /** SQL of the outbox table; raw because the relay's claim needs FOR UPDATE SKIP LOCKED. */
 @Injectable()
 export class OutboxRepository {
@@ -72,5 +82,59 @@ export class OutboxRepository {
         WHERE job_id = $1`,
       [jobId, attempts, error.slice(0, 4000), final],
     );
+  }
+
+  /**
+   * Records a failure BullMQ decided without the processor (a job that
+   * stalled too often); rows a processor already finished keep their outcome.
+   */
+  async markFailedIfOpen(jobId: string, attempts: number, error: string): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE outbox
+          SET status = 'failed', attempts = GREATEST(attempts, $2), last_error = $3, finished_at = now()
+        WHERE job_id = $1 AND status IN ('pending', 'enqueued')`,
+      [jobId, attempts, error.slice(0, 4000)],
+    );
+    return affected > 0;
+  }
+
+  /**
+   * Rows `enqueued` before `olderThan`, oldest first, after the row `after`
+   * (a page cursor), for the sweeper (partial index idx_outbox_enqueued_at).
+   */
+  async findEnqueuedBefore(olderThan: Date, limit: number, after?: StuckCandidateRow): Promise<StuckCandidateRow[]> {
+    return this.dataSource.query(
+      `SELECT id, job_name AS "jobName", job_id AS "jobId", requeues, enqueued_at::text AS "enqueuedAt"
+         FROM outbox
+        WHERE status = 'enqueued' AND enqueued_at < $1
+          AND ($3::timestamptz IS NULL OR (enqueued_at, id) > ($3::timestamptz, $4::uuid))
+        ORDER BY enqueued_at, id
+        LIMIT $2`,
+      [olderThan, limit, after?.enqueuedAt ?? null, after?.id ?? null],
+    );
+  }
+
+  /**
+   * Puts a row whose job vanished back to `pending`, so the relay adds it
+   * again under the same job id. Only if nobody touched the row since it was
+   * read (same status and enqueued_at): a worker that finished it meanwhile wins.
+   */
+  async requeue(row: StuckCandidateRow): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE outbox SET status = 'pending', enqueued_at = NULL, run_at = now(), requeues = requeues + 1
+        WHERE id = $1 AND status = 'enqueued' AND enqueued_at = $2::timestamptz`,
+      [row.id, row.enqueuedAt],
+    );
+    return affected > 0;
+  }
+
+  /** Gives up on an `enqueued` row the sweeper read (same guard as requeue). */
+  async failStuck(row: StuckCandidateRow, error: string): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE outbox SET status = 'failed', last_error = $3, finished_at = now()
+        WHERE id = $1 AND status = 'enqueued' AND enqueued_at = $2::timestamptz`,
+      [row.id, row.enqueuedAt, error.slice(0, 4000)],
+    );
+    return affected > 0;
   }
 }

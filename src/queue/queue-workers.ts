@@ -75,6 +75,28 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
       this.lastErrorLog = Date.now();
       this.logger.warn(`queue worker: ${err.message}`);
     });
+    this.worker.on('failed', (job: Job | undefined, err: Error) => void this.onFailed(job, err));
+  }
+
+  /**
+   * process() records its own failures, but BullMQ also fails jobs without
+   * calling it: in BullMQ 6 a job that stalled more than maxStalledCount
+   * times (its worker died or blocked mid-job) goes back to wait marked with
+   * a deferred failure, and the next worker that takes it fails it at once
+   * ("job stalled more than allowable limit"), emitting only this event.
+   * finishedOn is set only when the failure is final (no retry follows).
+   */
+  private async onFailed(job: Job | undefined, err: Error): Promise<void> {
+    if (!job?.id || !job.finishedOn) return;
+    try {
+      const message = err?.message || job.failedReason || 'failed in BullMQ';
+      if (await this.outbox.markFailedIfOpen(job.id, job.attemptsMade, `BullMQ failed the job: ${message}`)) {
+        this.logger.warn(`${job.id} failed by BullMQ: ${message}`);
+      }
+    } catch (e) {
+      // The relay's sweeper sees the failed job and marks the row later.
+      this.logger.warn(`${job.id}: could not record the failure on the outbox row: ${(e as Error).message}`);
+    }
   }
 
   /**
