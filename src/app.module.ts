@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { AuthModule } from './auth/auth.module';
 import { CheckInsModule } from './check-ins/check-ins.module';
@@ -14,6 +16,7 @@ import { SpeakersModule } from './speakers/speakers.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { redactRequestForLog, redactResponseForLog } from './http/log-redaction';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
@@ -27,6 +30,8 @@ import { WorkerModule } from './worker.module';
 export interface AppOptions {
   /** Overrides QueueModule's DEFAULT_JOB_OPTIONS, e.g. fewer attempts and a short backoff. */
   jobOptions?: Partial<JobsOptions>;
+  /** Where logs go instead of stdout (tests read the lines). */
+  logDestination?: DestinationStream;
 }
 
 /** Modules every role needs: config, logs, database, queue. */
@@ -34,7 +39,7 @@ function coreModules(config: AppConfig, options: AppOptions) {
   return [
     ConfigModule.forRoot(config),
     LoggerModule.forRoot({
-      pinoHttp: {
+      pinoHttp: withDestination(options.logDestination, {
         level: config.logLevel,
         // One request id per request, taken from a proxy when it sends one, echoed in every log line.
         genReqId: (req, res) => {
@@ -43,12 +48,18 @@ function coreModules(config: AppConfig, options: AppOptions) {
           return id;
         },
         redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        // Secrets in URLs (?_csrf=, personal /r/<token> links) become *** in url, query, Referer and Location.
+        serializers: { req: redactRequestForLog, res: redactResponseForLog },
         autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/live' },
-      },
+      }),
     }),
     DatabaseModule,
     QueueModule.forRoot(options.jobOptions),
   ];
+}
+
+function withDestination(destination: DestinationStream | undefined, options: PinoHttpOptions): PinoHttpOptions | [PinoHttpOptions, DestinationStream] {
+  return destination ? [options, destination] : options;
 }
 
 /** The HTTP side: REST API, pages, docs, health. */

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-errors';
+import { redactUrl } from './log-redaction';
 
 // PostgreSQL error codes that mean "the input was wrong" or "the state forbids it", never a 500.
 const PG_STATUS: Record<string, number> = {
@@ -28,7 +29,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500) this.logger.error({ err: exception, path: req.originalUrl }, 'Unhandled error');
+    if (status >= 500) this.logger.error({ err: exception, path: redactUrl(req.originalUrl) }, 'Unhandled error');
     if (res.headersSent) return;
     // A 429 (or 503) that knows when to come back says so in the standard header.
     const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
