@@ -42,6 +42,9 @@ export function configureWeb(app: NestExpressApplication, config: AppConfig): vo
   const csrf = createCsrfMiddleware(config);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // JSON API requests render no view (errors under /api/ are JSON, see HttpExceptionFilter): the page
+    // helpers below are seven closures per request that the check-in storm would only throw away.
+    if (req.path.startsWith('/api/')) return next();
     const fromCookie = req.cookies?.[LANG_COOKIE];
     const locale: Locale = isLocale(fromCookie) ? fromCookie : DEFAULT_LOCALE;
     req.locale = locale;
