@@ -29,7 +29,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500) this.logger.error({ err: exception, path: redactUrl(req.originalUrl) }, 'Unhandled error');
+    // A deliberate 5xx (e.g. /health's 503) is an answer, not a bug: only unexpected errors are logged as such.
+    if (status >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error({ err: exception, path: redactUrl(req.originalUrl) }, 'Unhandled error');
+    }
     if (res.headersSent) return;
     // A 429 (or 503) that knows when to come back says so in the standard header.
     const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
