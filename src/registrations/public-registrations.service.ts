@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createEvent, DateArray } from 'ics';
-import QRCode from 'qrcode';
+import type { DateArray } from 'ics';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrainingEvent } from '../events/event.entity';
@@ -75,6 +74,8 @@ export class PublicRegistrationsService {
   /** The check-in code as a QR code: it encodes the bare code, so a USB scanner types exactly what a person would. */
   async qrSvg(token: string): Promise<string> {
     const { registration } = await this.mustFind(token);
+    // qrcode and ics load on first use (a delegate opening a personal link), not in every api process.
+    const { default: QRCode } = await import('qrcode');
     return QRCode.toString(registration.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   }
 
@@ -82,6 +83,7 @@ export class PublicRegistrationsService {
     const { registration, event } = await this.mustFind(token);
     const utc = (d: Date): DateArray => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
     const en = registration.language === 'en';
+    const { createEvent } = await import('ics');
     const { error, value } = createEvent({
       uid: `${event.id}@trainingdesk`,
       title: en && event.titleEn ? event.titleEn : event.title,

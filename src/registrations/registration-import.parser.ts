@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { isEmail } from 'class-validator';
 import { RowError } from '../http/domain-errors';
 import { REGISTRATION_ROLES, RegistrationRole, Language } from './registration.entity';
@@ -69,6 +68,9 @@ async function readTable(kind: ImportFileKind, buffer: Buffer): Promise<{ line: 
     const records: string[][] = parse(buffer, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false, trim: true });
     return records.map((cells, i) => ({ line: i + 1, cells })).filter((r) => r.cells.some((c) => c !== ''));
   }
+  // Loaded on the first XLSX import, not at start: exceljs alone is ~25 MB of RSS that every api
+  // process would carry for an endpoint organizers call a few times per event.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
