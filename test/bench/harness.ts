@@ -73,7 +73,7 @@ export interface BenchContext {
   load(options: LoadOptions): Promise<Load>;
   /** `GET /health/live` measured at `connections` (cached per run): the bare limit of this app on this machine. */
   bare(connections?: number): Promise<Load>;
-  /** The app process's resident memory now and at its peak (VmHWM), in MB. */
+  /** The api process's resident memory now and at its peak (VmHWM), in MB (the only process with `--role=all`). */
   rssMb(): { now: number; peak: number };
   /** Builds a Row, computing the ratio. */
   row(fields: Omit<Row, 'ratio'>): Row;
@@ -122,7 +122,16 @@ export class BenchApp {
   readonly queuePrefix = `tdbench-${this.suffix}`;
   baseUrl = '';
   private child?: ChildProcess;
+  private worker?: ChildProcess;
   private output = '';
+
+  /** `split`: an APP_ROLE=api process under load plus an APP_ROLE=worker process; `all`: one process. */
+  constructor(readonly role: 'split' | 'all' = 'split') {}
+
+  /** The worker's pid (split runs only). */
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
 
   get pid(): number {
     return this.child!.pid!;
@@ -131,33 +140,62 @@ export class BenchApp {
   async start(): Promise<void> {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        PORT: String(port),
-        APP_URL: this.baseUrl,
-        DATABASE_URL: this.databaseUrl,
-        REDIS_URL,
-        QUEUE_PREFIX: this.queuePrefix,
-        JWT_SECRET: randomBytes(24).toString('hex'),
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: 'warn',
-        STORAGE_DIR: `/tmp/${this.queuePrefix}`,
-      },
-    });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      APP_URL: this.baseUrl,
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL,
+      QUEUE_PREFIX: this.queuePrefix,
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'warn',
+      STORAGE_DIR: `/tmp/${this.queuePrefix}`,
+    };
+    // design.md's "API memory under the storms" is the api process's: run the deployed shape (README
+    // "Scaling"), an APP_ROLE=api process that the load hits and whose RSS is reported, and an
+    // APP_ROLE=worker process beside it, so the storms' mails are still relayed and delivered.
+    // `--role=all` measures the single all-in-one process instead.
+    this.child = this.spawnApp({ ...env, APP_ROLE: this.role === 'all' ? 'all' : 'api' });
+    await this.waitHealthy(this.child);
+    if (this.role === 'split') {
+      // After the api is healthy: it ran the migrations, the worker must not (as in docker-compose).
+      this.worker = this.spawnApp({ ...env, APP_ROLE: 'worker', MIGRATIONS_RUN: 'false' });
+      await this.waitOutput(this.worker, 'TrainingDesk worker started');
+    }
+  }
+
+  private spawnApp(env: Record<string, string>): ChildProcess {
+    // BENCH_NODE_ARGS profiles one run, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (api only).
+    const nodeArgs = env.APP_ROLE === 'worker' ? [] : (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], { cwd: ROOT, env });
+    const keep = (d: Buffer) => (this.output = (this.output + `[${env.APP_ROLE}] ` + d.toString()).slice(-4000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    return child;
+  }
+
+  private async waitHealthy(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`the app exited (${this.child.exitCode}):\n${this.output}`);
+      if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${this.output}`);
       const ok = await fetch(`${this.baseUrl}/health`).then((r) => r.ok, () => false);
       if (ok) return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`the app did not become healthy in 60 s:\n${this.output}`);
+  }
+
+  private async waitOutput(child: ChildProcess, text: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}):\n${this.output}`);
+      if (this.output.includes(text)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the worker did not start in 60 s:\n${this.output}`);
   }
 
   async login(): Promise<string> {
@@ -172,14 +210,7 @@ export class BenchApp {
 
   /** Stops the app and removes its database and queue keys; safe to call twice. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await Promise.all([this.child, this.worker].map((child) => child && stopProcess(child)));
     const name = new URL(this.databaseUrl).pathname.slice(1);
     await sql(`${PG_BASE}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     const redis = new Redis(REDIS_URL);
@@ -190,6 +221,15 @@ export class BenchApp {
       redis.disconnect();
     }
   }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export function createContext(app: BenchApp, adminToken: string, defaults: { connections: number; duration: number }): BenchContext {

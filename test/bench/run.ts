@@ -1,17 +1,18 @@
 import { BenchApp, createContext, formatRows, Row } from './harness';
 import { SCENARIOS } from './scenarios';
 
-// `npm run bench [-- <name>...] [--duration=10] [--connections=64] [--json]`: builds, boots the app on a
+// `npm run bench [-- <name>...] [--duration=10] [--connections=64] [--role=split|all] [--json]`: builds, boots the app on a
 // fresh database, runs the scenarios, prints each figure next to its limit, drops the database.
 // Exit code 1 when a target is missed.
 
 function parseArgs(argv: string[]) {
-  const options = { names: [] as string[], duration: 10, connections: 64, json: false };
+  const options = { names: [] as string[], duration: 10, connections: 64, json: false, role: 'split' as 'split' | 'all' };
   for (const arg of argv) {
     const [key, value] = arg.split('=');
     if (key === '--duration') options.duration = Number(value);
     else if (key === '--connections') options.connections = Number(value);
     else if (key === '--json') options.json = true;
+    else if (key === '--role' && (value === 'split' || value === 'all')) options.role = value;
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else options.names.push(arg);
   }
@@ -28,7 +29,7 @@ async function main(): Promise<number> {
   }
   const chosen = options.names.length ? SCENARIOS.filter((s) => options.names.includes(s.name)) : SCENARIOS;
 
-  const app = new BenchApp();
+  const app = new BenchApp(options.role);
   const stopOnSignal = () => void app.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -36,7 +37,11 @@ async function main(): Promise<number> {
   try {
     await app.start();
     const ctx = createContext(app, await app.login(), options);
-    console.error(`Bench: app pid ${app.pid} at ${app.baseUrl}, ${options.connections} connections, ${options.duration} s per measurement`);
+    const processes =
+      options.role === 'split'
+        ? `api pid ${app.pid} (APP_ROLE=api, under load; the RSS rows are its own) + worker pid ${app.workerPid} (APP_ROLE=worker, delivers the mails)`
+        : `app pid ${app.pid} (APP_ROLE=all: api and worker in one process)`;
+    console.error(`Bench: ${processes} at ${app.baseUrl}, ${options.connections} connections, ${options.duration} s per measurement`);
     for (const scenario of chosen) {
       console.error(`- ${scenario.name}: ${scenario.description}`);
       rows.push(...(await scenario.run(ctx)));
@@ -44,7 +49,15 @@ async function main(): Promise<number> {
   } finally {
     await app.stop();
   }
-  console.log(options.json ? JSON.stringify(rows, null, 2) : formatRows(rows));
+  if (options.json) console.log(JSON.stringify(rows, null, 2));
+  else {
+    console.log(formatRows(rows));
+    console.log(
+      options.role === 'split'
+        ? 'RSS rows: the APP_ROLE=api process under load; a separate APP_ROLE=worker process delivered the mails (--role=all: one process).'
+        : 'RSS rows: the single APP_ROLE=all process (api and worker together).',
+    );
+  }
   return rows.some((r) => r.pass === false) ? 1 : 0;
 }
 
