@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** What the one check-in statement learns: the event, the registration, and the check-in inserted or found. */
 export interface CheckInAttempt {
@@ -78,10 +79,13 @@ export class CheckInsRepository {
    * existing row. Null when the event does not exist.
    */
   async attempt(c: CheckInCommand): Promise<CheckInAttempt | null> {
+    const byCode = 'code' in c.by;
     const key = 'code' in c.by ? c.by.code : c.by.registrationId;
-    const rows: CheckInAttempt[] = await this.db.query('code' in c.by ? BY_CODE : BY_ID, [
-      c.eventId, key, c.sessionId, c.scannedAt, c.userId, c.nonce, c.scopeRoot,
-    ]);
+    const values = [c.eventId, key, c.sessionId, c.scannedAt, c.userId, c.nonce, c.scopeRoot];
+    // A named prepared statement on the pg pool, not DataSource.query(): PostgreSQL then parses and
+    // plans this CTE once per connection instead of on every scan (the door's hot path).
+    const pool = (this.db.driver as PostgresDriver).master as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: CheckInAttempt[] }> };
+    const { rows } = await pool.query({ name: byCode ? 'td_check_in_by_code' : 'td_check_in_by_id', text: byCode ? BY_CODE : BY_ID, values });
     return rows[0] ?? null;
   }
 
