@@ -40,6 +40,7 @@ declare module 'autocannon' {
       '2xx': number;
     }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  /** The running instance: a promise of the result that also emits 'response' for each answer. */
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result> & { on(event: 'response', listener: () => void): unknown };
   export = autocannon;
 }
