@@ -1,47 +1,8 @@
-import type { Response } from 'supertest';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { createEvent, createPublishedEvent, createSession, createSpeaker, publishEvent } from '../factories/events';
 import { createUserWithPassword } from '../factories/web';
 import { startTestApp, TestApp } from '../support/test-app';
-
-/** The cookies a response sets, as `name=value` pairs. */
-function cookiesOf(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of (res.headers['set-cookie'] as unknown as string[] | undefined) ?? []) {
-    const [pair] = c.split(';');
-    const i = pair.indexOf('=');
-    out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
-}
-const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join('; ');
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-/** A browser-like session: keeps cookies and the CSRF token of the last page. */
-class PageClient {
-  jar: Record<string, string> = {};
-  csrf = '';
-  constructor(private readonly t: TestApp) {}
-  private keep(res: Response): Response {
-    Object.assign(this.jar, cookiesOf(res));
-    const token = csrfOf(res.text ?? '');
-    if (token) this.csrf = token;
-    return res;
-  }
-  async get(path: string): Promise<Response> {
-    return this.keep(await this.t.http().get(path).set('Accept', 'text/html').set('Cookie', cookieHeader(this.jar)));
-  }
-  async post(path: string, form: Record<string, string | string[]>, withCsrf = true): Promise<Response> {
-    const body = withCsrf ? { ...form, _csrf: this.csrf } : form;
-    return this.keep(await this.t.http().post(path).type('form').set('Accept', 'text/html').set('Cookie', cookieHeader(this.jar)).send(body));
-  }
-  async login(user: { email: string; password: string }): Promise<void> {
-    await this.get('/login');
-    const res = await this.post('/login', { email: user.email, password: user.password, next: '/' });
-    if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
-    await this.get('/');
-  }
-}
+import { PageClient } from '../factories/page-client';
 
 /** The inner HTML of the calendar cell of `date`. */
 const cellOf = (html: string, date: string) => new RegExp(`<td[^>]*data-date="${date}">([\\s\\S]*?)</td>`).exec(html)?.[1] ?? '';
@@ -66,7 +27,7 @@ describe('event pages (server-rendered)', () => {
     strangerUser = await createUserWithPassword(t, admin, 'organizer', otherUnit);
     leaderUser = await createUserWithPassword(t, admin, 'leader', unitId);
     c = new PageClient(t);
-    await c.login(organizer);
+    await c.login(organizer.email, organizer.password);
   });
   afterAll(async () => {
     await t?.close();
@@ -135,7 +96,7 @@ describe('event pages (server-rendered)', () => {
   it("refuses a stranger (organizer of another province) the event's pages with 403, and unknown events with 404", async () => {
     const event = await createEvent(t, organizerActor);
     const s = new PageClient(t);
-    await s.login(strangerUser);
+    await s.login(strangerUser.email, strangerUser.password);
     for (const path of [`/events/${event.id}`, `/events/${event.id}/edit`, `/events/${event.id}/agenda`, `/events/${event.id}/quotas`]) {
       const res = await s.get(path);
       expect(res.status).toBe(403);
@@ -151,7 +112,7 @@ describe('event pages (server-rendered)', () => {
   it('shows a leader of the unit the events read-only: no editor, no lifecycle buttons, editor refused', async () => {
     const event = await createEvent(t, organizerActor, { title: 'Hội nghị tổng kết năm' });
     const l = new PageClient(t);
-    await l.login(leaderUser);
+    await l.login(leaderUser.email, leaderUser.password);
     const list = await l.get('/events');
     expect(list.text).toContain('Hội nghị tổng kết năm');
     expect(list.text).not.toContain('href="/events/new"');

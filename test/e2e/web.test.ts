@@ -1,51 +1,8 @@
-import type { Response } from 'supertest';
 import { createOrganization, loginAdmin } from '../factories';
 import { createUserWithPassword } from '../factories/web';
 import { MailService } from '../../src/mail/mail.service';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
-
-/** The cookies a response sets, as `name=value` pairs for the next request's Cookie header. */
-function cookiesOf(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  const set = res.headers['set-cookie'] as unknown as string[] | undefined;
-  for (const c of set ?? []) {
-    const [pair] = c.split(';');
-    const i = pair.indexOf('=');
-    out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
-}
-
-const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join('; ');
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-/** A browser-like session: keeps cookies and reads the CSRF token from the last page. */
-class PageClient {
-  jar: Record<string, string> = {};
-  csrf = '';
-  constructor(private readonly t: TestApp) {}
-
-  private keep(res: Response): Response {
-    Object.assign(this.jar, cookiesOf(res));
-    const token = csrfOf(res.text ?? '');
-    if (token) this.csrf = token;
-    return res;
-  }
-
-  async get(path: string): Promise<Response> {
-    return this.keep(await this.t.http().get(path).set('Accept', 'text/html').set('Cookie', cookieHeader(this.jar)));
-  }
-
-  async post(path: string, form: Record<string, string>, withCsrf = true): Promise<Response> {
-    const body = withCsrf ? { ...form, _csrf: this.csrf } : form;
-    return this.keep(await this.t.http().post(path).type('form').set('Accept', 'text/html').set('Cookie', cookieHeader(this.jar)).send(body));
-  }
-
-  async login(email: string, password: string): Promise<Response> {
-    await this.get('/login');
-    return this.post('/login', { email, password, next: '/' });
-  }
-}
+import { csrfOf, PageClient } from '../factories/page-client';
 
 describe('web pages (server-rendered)', () => {
   let t: TestApp;
@@ -109,7 +66,7 @@ describe('web pages (server-rendered)', () => {
 
   it('shows a wrong password on the form, not as JSON', async () => {
     const c = new PageClient(t);
-    const res = await c.login(TEST_ADMIN.email, 'not-the-password');
+    const res = await c.submitLogin(TEST_ADMIN.email, 'not-the-password');
     expect(res.status).toBe(401);
     expect(res.text).toContain('Email hoặc mật khẩu không đúng.');
     expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^td_session=/)]));
@@ -146,7 +103,7 @@ describe('web pages (server-rendered)', () => {
   it('refuses an API call authenticated only by the session cookie without a CSRF header, and accepts Bearer calls without one', async () => {
     const c = new PageClient(t);
     await c.login(TEST_ADMIN.email, TEST_ADMIN.password);
-    const cookieOnly = await t.http().post('/api/v1/organizations').set('Cookie', cookieHeader(c.jar)).send({ name: 'Giả mạo' });
+    const cookieOnly = await t.http().post('/api/v1/organizations').set('Cookie', c.cookie).send({ name: 'Giả mạo' });
     expect(cookieOnly.status).toBe(403);
     const admin = await loginAdmin(t);
     await t.http().post('/api/v1/organizations').set(admin.auth).send({ name: 'Bearer OK' }).expect(201);

@@ -43,7 +43,7 @@ export class PageClient {
     return this.keep(await this.t.http().get(path).set('Accept', 'text/html').set('Cookie', this.cookie));
   }
 
-  async post(path: string, form: Record<string, string>, withCsrf = true): Promise<Response> {
+  async post(path: string, form: Record<string, string | string[]>, withCsrf = true): Promise<Response> {
     const body = withCsrf ? { ...form, _csrf: this.csrf } : form;
     return this.keep(await this.t.http().post(path).type('form').set('Accept', 'text/html').set('Cookie', this.cookie).send(body));
   }
@@ -54,10 +54,17 @@ export class PageClient {
     return this.keep(await this.t.http().post(url).set('Accept', 'text/html').set('Cookie', this.cookie).attach('file', file, filename));
   }
 
-  async login(email: string, password: string): Promise<Response> {
+  /** Posts the login form and returns the answer, whatever it is. */
+  async submitLogin(email: string, password: string): Promise<Response> {
     await this.get('/login');
-    const res = await this.post('/login', { email, password, next: '/' });
+    return this.post('/login', { email, password, next: '/' });
+  }
+
+  /** Logs in (throws unless it worked) and opens the dashboard, so the CSRF token is the session's. */
+  async login(email: string, password: string): Promise<Response> {
+    const res = await this.submitLogin(email, password);
     if (res.status !== 303) throw new Error(`login: ${res.status}`);
+    await this.get('/');
     return res;
   }
 }
