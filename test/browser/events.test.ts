@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loginAdmin, createOrganization } from '../factories';
 import { createSpeaker } from '../factories/events';
 import { createUserWithPassword } from '../factories/web';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('event pages in Chromium: an organizer prepares and publishes a training', () => {
@@ -12,7 +12,7 @@ describe('event pages in Chromium: an organizer prepares and publishes a trainin
   let organizer: { email: string; password: string };
   let globalSpeaker: { fullName: string };
   // CSP violations and script errors must not pass silently (the 409 the journey provokes on purpose aside).
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -24,10 +24,7 @@ describe('event pages in Chromium: an organizer prepares and publishes a trainin
     browser = await launchBrowser();
     const context = await browser.newContext({ baseURL: t.url });
     page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of 4')) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    consoleErrors = collectPageErrors(page);
   });
   afterAll(async () => {
     await browser?.close();

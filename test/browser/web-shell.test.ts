@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MailService } from '../../src/mail/mail.service';
-import { launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser } from '../support/browser';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
 describe('web shell in Chromium: admin journey', () => {
@@ -9,17 +9,14 @@ describe('web shell in Chromium: admin journey', () => {
   let context: BrowserContext;
   let page: Page;
   // CSP violations and script errors must not pass silently (4xx pages the journey provokes on purpose aside).
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: t.url });
     page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of 4')) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    consoleErrors = collectPageErrors(page);
   });
   afterAll(async () => {
     await browser?.close();

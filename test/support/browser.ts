@@ -1,4 +1,4 @@
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 
 /** Debian's Chromium package; never `npx playwright install` (stack-notes.md). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -10,4 +10,21 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * Collects script errors and console errors (CSP violations among them) of `page`, so a journey can
+ * assert none happened. 4xx answers the journey provokes on purpose are not errors; `alsoIgnore`
+ * drops others a test expects (e.g. a page kept offline).
+ */
+export function collectPageErrors(page: Page, alsoIgnore: (text: string) => boolean = () => false): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() === 'error' && !text.startsWith('Failed to load resource: the server responded with a status of 4') && !alsoIgnore(text)) {
+      errors.push(text);
+    }
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
 }
