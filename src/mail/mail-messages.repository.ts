@@ -3,11 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Not, In, Repository } from 'typeorm';
 import { MailMessage, MailStatus } from './mail-message.entity';
 
+/** A mail_message row to insert (the columns with defaults are left out). */
+export type NewMailMessage = Omit<MailMessage, 'createdAt' | 'sentAt' | 'status' | 'attempts' | 'lastError' | 'transport' | 'messageId'>;
+
 @Injectable()
 export class MailMessagesRepository {
   constructor(@InjectRepository(MailMessage) private readonly repo: Repository<MailMessage>) {}
 
-  async insert(manager: EntityManager, message: Omit<MailMessage, 'createdAt' | 'sentAt' | 'status' | 'attempts' | 'lastError' | 'transport' | 'messageId'>): Promise<void> {
+  async insert(manager: EntityManager, message: NewMailMessage): Promise<void> {
     await manager.insert(MailMessage, message);
   }
 

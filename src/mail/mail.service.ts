@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { InvalidInputError } from '../http/domain-errors';
+import { OutboxRow } from '../queue/outbox.repository';
 import { OutboxService } from '../queue/outbox.service';
 import { MailLocale } from './mail-message.entity';
-import { MailMessagesRepository } from './mail-messages.repository';
+import { MailMessagesRepository, NewMailMessage } from './mail-messages.repository';
 import { MailRenderer } from './mail-renderer';
 
 /** A mail to send, as other domains describe it. */
@@ -22,6 +23,12 @@ export interface MailRequest {
   kind?: string;
 }
 
+/** A mail validated and rendered but not yet written: its mail_message row and the outbox row that sends it. */
+export interface PreparedMail {
+  message: NewMailMessage;
+  job: OutboxRow;
+}
+
 /**
  * Writes a mail: rendered now, stored in mail_message and queued through
  * the outbox, all in the caller's transaction, so the mail exists exactly
@@ -37,12 +44,30 @@ export class MailService {
 
   /** Returns the mail_message id. */
   async enqueue(manager: EntityManager, msg: MailRequest): Promise<string> {
+    const mail = this.prepare(msg);
+    await this.messages.insert(manager, mail.message);
+    await this.outbox.add(manager, 'mail.send', { messageId: mail.message.id }, { key: mail.message.id });
+    return mail.message.id;
+  }
+
+  /** Rows from prepare() were committed by the caller's own statement: the relay takes them now. */
+  written(): void {
+    this.outbox.written();
+  }
+
+  /**
+   * Validates and renders `msg` into the rows enqueue() would write, for a
+   * caller that writes them in one statement with its own change (the
+   * registration storm's single-statement seat). The caller calls
+   * `outbox.written()` after that statement commits.
+   */
+  prepare(msg: MailRequest): PreparedMail {
     const to = msg.to.trim();
     // One address, no header injection: the transport would otherwise fail only at send time.
     if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(to)) throw new InvalidInputError('to', 'must be one e-mail address');
     const rendered = this.renderer.render(msg.template, msg.locale, msg.data);
     const id = randomUUID();
-    await this.messages.insert(manager, {
+    const message: NewMailMessage = {
       id,
       toAddress: to,
       toName: msg.toName?.replace(/[\r\n]+/g, ' ').trim() || null,
@@ -60,8 +85,7 @@ export class MailService {
         : null,
       registrationId: msg.registrationId ?? null,
       kind: msg.kind ?? null,
-    });
-    await this.outbox.add(manager, 'mail.send', { messageId: id }, { key: id });
-    return id;
+    };
+    return { message, job: this.outbox.row('mail.send', { messageId: id }, { key: id }) };
   }
 }

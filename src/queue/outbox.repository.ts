@@ -22,6 +22,16 @@ export interface StuckCandidateRow {
   enqueuedAt: string;
 }
 
+/** An outbox row to insert (OutboxService.row() builds it). */
+export interface OutboxRow {
+  id: string;
+  jobName: string;
+  payload: unknown;
+  dedupKey: string | null;
+  jobId: string;
+  runAt: Date | null;
+}
+
 /** SQL of the outbox table; raw because the relay's claim needs FOR UPDATE SKIP LOCKED. */
 @Injectable()
 export class OutboxRepository {
@@ -30,7 +40,7 @@ export class OutboxRepository {
   /** Inserts a row; the same job id twice (same job and key) keeps the first row. */
   async insert(
     manager: EntityManager,
-    row: { id: string; jobName: string; payload: unknown; dedupKey: string | null; jobId: string; runAt: Date | null },
+    row: OutboxRow,
   ): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
       `INSERT INTO outbox (id, job_name, payload, dedup_key, job_id, run_at)

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { JobName, JobPayloads } from './jobs';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, OutboxRow } from './outbox.repository';
 
 /**
  * The one way to cause a job: a row in the caller's transaction. The job
@@ -36,23 +36,30 @@ export class OutboxService implements OnModuleInit, EntitySubscriberInterface {
     payload: JobPayloads[J],
     opts?: { key?: string; runAt?: Date },
   ): Promise<void> {
+    await this.outbox.insert(manager, this.row(job, payload, opts));
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) this.pendingCommits.add(runner);
+    else this.relay.nudge();
+  }
+
+  /**
+   * The outbox row add() would insert, for a caller that writes it inside
+   * one larger statement of its own (it then calls written() once that
+   * statement has committed).
+   */
+  row<J extends JobName>(job: J, payload: JobPayloads[J], opts?: { key?: string; runAt?: Date }): OutboxRow {
     const key = opts?.key;
     if (key !== undefined && (key === '' || key.includes(':'))) {
       // BullMQ forbids ':' in job ids; silently replacing it could merge two different keys.
       throw new Error(`outbox key must be non-empty and contain no ':' (got "${key}")`);
     }
     const id = randomUUID();
-    await this.outbox.insert(manager, {
-      id,
-      jobName: job,
-      payload,
-      dedupKey: key ?? null,
-      jobId: `${job}-${key ?? id}`,
-      runAt: opts?.runAt ?? null,
-    });
-    const runner = manager.queryRunner;
-    if (runner?.isTransactionActive) this.pendingCommits.add(runner);
-    else this.relay.nudge();
+    return { id, jobName: job, payload, dedupKey: key ?? null, jobId: `${job}-${key ?? id}`, runAt: opts?.runAt ?? null };
+  }
+
+  /** Rows prepared with row() were committed by the caller's own statement: relay them now. */
+  written(): void {
+    this.relay.nudge();
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {

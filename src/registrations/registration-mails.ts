@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrainingEvent } from '../events/event.entity';
 import { toLocalIso } from '../events/event-time';
-import { MailService } from '../mail/mail.service';
+import { MailRequest, MailService, PreparedMail } from '../mail/mail.service';
 import { formatCheckInCode } from './registration-code';
 import { Registration } from './registration.entity';
 
@@ -23,7 +23,25 @@ export class RegistrationMails {
   }
 
   /** Confirmed (registered, accepted, or promoted from the waitlist with a fresh link). */
-  async confirmed(manager: EntityManager, r: Registration, event: TrainingEvent, token: string, promoted = false): Promise<string> {
+  confirmed(manager: EntityManager, r: Registration, event: TrainingEvent, token: string, promoted = false): Promise<string> {
+    return this.mail.enqueue(manager, this.confirmedMail(r, event, token, promoted));
+  }
+
+  /**
+   * The confirmation mail's rows, not yet written, for a registration that
+   * is inserted in one statement together with them (see
+   * RegistrationsRepository.insertConfirmedTakingSeat); call written() after it.
+   */
+  prepareConfirmed(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent, token: string): PreparedMail {
+    return this.mail.prepare(this.confirmedMail(r, event, token, false));
+  }
+
+  /** The prepared mails were committed: relay them now. */
+  written(): void {
+    this.mail.written();
+  }
+
+  private confirmedMail(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent, token: string, promoted: boolean): MailRequest {
     const vi = r.language === 'vi';
     const title = this.title(r, event);
     const when = this.when(event);
@@ -45,7 +63,7 @@ export class RegistrationMails {
           `Check-in code: ${code}. Please show the QR code from the link below at the door.`,
         ];
     if (promoted) paragraphs.push(vi ? 'Đường dẫn cá nhân trước đây không còn dùng được; hãy dùng đường dẫn mới này.' : 'Your earlier personal link no longer works; use this new one.');
-    return this.send(manager, r, promoted ? 'waitlist-promotion' : 'registration-confirmed', {
+    return this.request(r, promoted ? 'waitlist-promotion' : 'registration-confirmed', {
       heading,
       paragraphs,
       link: { url: this.personalLink(token), label: vi ? 'Xem đăng ký của tôi' : 'View my registration' },
@@ -66,18 +84,14 @@ export class RegistrationMails {
   }
 
   private send(manager: EntityManager, r: Registration, kind: string, data: { heading: string; paragraphs: string[]; link?: { url: string; label: string } }): Promise<string> {
-    return this.mail.enqueue(manager, {
-      to: r.email,
-      toName: r.fullName,
-      template: 'notice',
-      locale: r.language,
-      data,
-      registrationId: r.id,
-      kind,
-    });
+    return this.mail.enqueue(manager, this.request(r, kind, data));
   }
 
-  private title(r: Registration, event: TrainingEvent): string {
+  private request(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email'>, kind: string, data: { heading: string; paragraphs: string[]; link?: { url: string; label: string } }): MailRequest {
+    return { to: r.email, toName: r.fullName, template: 'notice', locale: r.language, data, registrationId: r.id, kind };
+  }
+
+  private title(r: Pick<Registration, 'language'>, event: TrainingEvent): string {
     return r.language === 'en' && event.titleEn ? event.titleEn : event.title;
   }
 

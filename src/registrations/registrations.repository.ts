@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TrainingEvent } from '../events/event.entity';
+import type { PreparedMail } from '../mail/mail.service';
 import { Registration, RegistrationRole, RegistrationStatus } from './registration.entity';
 
 /** A registration row to insert (the service has decided status, code and token). */
@@ -9,6 +11,30 @@ export type NewRegistration = Pick<
   Registration,
   'eventId' | 'fullName' | 'email' | 'phone' | 'position' | 'organizationId' | 'role' | 'language' | 'status' | 'source' | 'tokenHash' | 'code' | 'createdById'
 >;
+
+// The seat UPDATE runs first (the registration INSERT reads it) and takes the event row lock; the
+// inserts that follow and the COMMIT are all server-side. Data-modifying CTEs always run to
+// completion, so the mail and outbox rows are written whenever the registration is.
+const CONFIRMED_WITH_SEAT_SQL = `
+  WITH seat AS (
+    UPDATE event SET confirmed_count = confirmed_count + 1
+     WHERE id = $1 AND status = ANY($2::text[]) AND (capacity IS NULL OR confirmed_count < capacity)
+    RETURNING id
+  ), reg AS (
+    INSERT INTO registration (id, event_id, full_name, email, phone, position, organization_id, role, language, status, source,
+                              token_hash, code, created_by_id, confirmed_at)
+    SELECT $3::uuid, seat.id, $4, $5, $6, $7, $8::uuid, $9, $10, 'confirmed', $11, $12::bytea, $13, $14::uuid, now() FROM seat
+    RETURNING id, created_at, updated_at, confirmed_at
+  ), mail AS (
+    INSERT INTO mail_message (id, to_address, to_name, template, locale, subject, html, text, attachments, registration_id, kind)
+    SELECT $15::uuid, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, reg.id, $24 FROM reg
+    RETURNING id
+  ), job AS (
+    INSERT INTO outbox (id, job_name, payload, dedup_key, job_id, run_at)
+    SELECT $25::uuid, $26, $27::jsonb, $28, $29, COALESCE($30::timestamptz, now()) FROM mail
+    ON CONFLICT (job_id) DO NOTHING
+  )
+  SELECT created_at AS "createdAt", updated_at AS "updatedAt", confirmed_at AS "confirmedAt" FROM reg`;
 
 export interface RegistrationFilter {
   eventId: string;
@@ -31,6 +57,10 @@ export class RegistrationsRepository {
 
   findEvent(id: string, manager: EntityManager = this.repo.manager): Promise<TrainingEvent | null> {
     return manager.findOneBy(TrainingEvent, { id });
+  }
+
+  private pool(): { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> } {
+    return (this.repo.manager.connection.driver as PostgresDriver).master;
   }
 
   findById(id: string, manager: EntityManager = this.repo.manager): Promise<Registration | null> {
@@ -65,6 +95,38 @@ export class RegistrationsRepository {
       [eventId, statuses],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * A confirmed delegate in ONE autocommitted statement: the seat (the
+   * conditional increment of the event's counter), the registration, its
+   * confirmation mail and the mail's outbox row. The event row is locked
+   * only while PostgreSQL runs the three inserts and commits, never across
+   * a round trip to this process, so seat-takers queue for microseconds
+   * instead of milliseconds; and the mail exists exactly when the seat
+   * does. Null when no seat was taken (full, or the event not in
+   * `statuses`): then nothing was written. A named prepared statement, as
+   * the check-in: parsed and planned once per connection.
+   */
+  async insertConfirmedTakingSeat(
+    row: NewRegistration & { id: string },
+    statuses: readonly string[],
+    mail: PreparedMail,
+  ): Promise<Pick<Registration, 'createdAt' | 'updatedAt' | 'confirmedAt'> | null> {
+    const { message: m, job } = mail;
+    const values = [
+      row.eventId, statuses, row.id, row.fullName, row.email, row.phone, row.position, row.organizationId, row.role,
+      row.language, row.source, row.tokenHash, row.code, row.createdById,
+      m.id, m.toAddress, m.toName, m.template, m.locale, m.subject, m.html, m.text, m.attachments === null ? null : JSON.stringify(m.attachments), m.kind,
+      job.id, job.jobName, JSON.stringify(job.payload), job.dedupKey, job.jobId, job.runAt,
+    ];
+    try {
+      const { rows } = await this.pool().query({ name: 'td_registration_confirmed_with_seat', text: CONFIRMED_WITH_SEAT_SQL, values });
+      return rows[0] ?? null;
+    } catch (err) {
+      // As TypeORM reports driver errors, so the unique-email 409 and the error filter's mapping apply.
+      throw err instanceof Error && 'code' in err ? new QueryFailedError(CONFIRMED_WITH_SEAT_SQL, values, err) : err;
+    }
   }
 
   /** Takes up to `wanted` seats at once (import); returns how many it got. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { TrainingEvent } from '../events/event.entity';
@@ -16,7 +17,7 @@ import {
 import { generateCheckInCode, generateToken, hashToken } from './registration-code';
 import { RegistrationMails } from './registration-mails';
 import { Registration, RegistrationSource, RegistrationStatus } from './registration.entity';
-import { RegistrationsRepository } from './registrations.repository';
+import { NewRegistration, RegistrationsRepository } from './registrations.repository';
 import { SEAT_STATUSES, SeatsService } from './seats.service';
 
 const ORGANIZER_ROLES = new Set(['organizer', 'admin']);
@@ -72,30 +73,43 @@ export class RegistrationsService {
       throw SeatsService.fullError(event.capacity);
     }
     const token = generateToken();
+    const row: NewRegistration = {
+      eventId,
+      fullName: dto.fullName,
+      email: dto.email,
+      phone: dto.phone ?? null,
+      position: dto.position ?? null,
+      organizationId: dto.organizationId ?? null,
+      role,
+      language: dto.language ?? 'vi',
+      status,
+      source,
+      tokenHash: hashToken(token),
+      code: generateCheckInCode(),
+      createdById: asOrganizer ? user.id : null,
+    };
     try {
+      if (needsSeat) {
+        // The common case, a confirmed delegate, is one statement: seat, registration and mail
+        // (see insertConfirmedTakingSeat). Without a seat nothing was written, and the
+        // transaction below decides between the waiting list and 409.
+        const r = Object.assign(new Registration(), row, { id: randomUUID(), waitlistedAt: null, declinedAt: null, cancelledAt: null });
+        const written = await this.registrations.insertConfirmedTakingSeat(r, seatStatuses, this.mails.prepareConfirmed(r, event, token));
+        if (written) {
+          this.mails.written();
+          Object.assign(r, written);
+          return { ...RegistrationDto.from(r), token, link: this.mails.personalLink(token) };
+        }
+      }
       const saved = await this.registrations.transaction(async (manager) => {
-        const r = await this.registrations.create(manager, {
-          eventId,
-          fullName: dto.fullName,
-          email: dto.email,
-          phone: dto.phone ?? null,
-          position: dto.position ?? null,
-          organizationId: dto.organizationId ?? null,
-          role,
-          language: dto.language ?? 'vi',
-          status,
-          source,
-          tokenHash: hashToken(token),
-          code: generateCheckInCode(),
-          createdById: asOrganizer ? user.id : null,
-        });
+        const r = await this.registrations.create(manager, row);
         if (!needsSeat) {
           await this.mailFor(manager, r, event, token);
           return r;
         }
-        // The seat is the last statement before COMMIT: the event row is locked only for that
-        // round trip and the commit. The confirmation mail is written first, under a savepoint,
-        // and undone if no seat is left.
+        // A seat may have been freed since the statement above: the seat is the last statement
+        // before COMMIT; the confirmation mail is written first, under a savepoint, and undone if
+        // no seat is left.
         await manager.query('SAVEPOINT before_seat');
         await this.mails.confirmed(manager, r, event, token);
         if (await this.registrations.takeSeat(manager, eventId, seatStatuses)) return r;
