@@ -36,6 +36,9 @@ const CONFIRMED_WITH_SEAT_SQL = `
   )
   SELECT created_at AS "createdAt", updated_at AS "updatedAt", confirmed_at AS "confirmedAt" FROM reg`;
 
+// Every column of the event, named as the entity's properties.
+const EVENT_SQL = `SELECT id, slug, kind, title, title_en AS "titleEn", description, description_en AS "descriptionEn", audience, audience_en AS "audienceEn", organization_id AS "organizationId", venue, starts_at AS "startsAt", ends_at AS "endsAt", timezone, capacity, confirmed_count AS "confirmedCount", waitlist, registration_mode AS "registrationMode", registration_opens_at AS "registrationOpensAt", registration_closes_at AS "registrationClosesAt", reminder_hours_before AS "reminderHoursBefore", status, created_by_id AS "createdById", published_at AS "publishedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM event WHERE id = $1`;
+
 export interface RegistrationFilter {
   eventId: string;
   status?: RegistrationStatus;
@@ -57,6 +60,16 @@ export class RegistrationsRepository {
 
   findEvent(id: string, manager: EntityManager = this.repo.manager): Promise<TrainingEvent | null> {
     return manager.findOneBy(TrainingEvent, { id });
+  }
+
+  /**
+   * The event as findEvent() reads it, outside any transaction, by a named prepared statement on
+   * the pg pool: the first read of every registration request (and the only one of a refused one),
+   * without TypeORM's query building and entity mapping.
+   */
+  async findEventFast(id: string): Promise<TrainingEvent | null> {
+    const { rows } = await this.pool().query({ name: 'td_registration_event', text: EVENT_SQL, values: [id] });
+    return rows[0] ? Object.assign(new TrainingEvent(), rows[0]) : null;
   }
 
   private pool(): { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> } {

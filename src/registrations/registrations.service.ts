@@ -46,7 +46,7 @@ export class RegistrationsService {
    * the same transaction that writes the registration and its mail.
    */
   async register(user: AuthUser | undefined, eventId: string, dto: CreateRegistrationDto): Promise<CreatedRegistrationDto> {
-    const event = await this.registrations.findEvent(eventId);
+    const event = await this.registrations.findEventFast(eventId);
     const asOrganizer = !!user && ORGANIZER_ROLES.has(user.role);
     if (!event || (!asOrganizer && event.status === 'draft')) throw new NotFoundError('Event', eventId);
     const role = dto.role ?? 'delegate';
