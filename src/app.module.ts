@@ -16,7 +16,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
-import { redactRequestForLog, redactResponseForLog } from './http/log-redaction';
+import { requestLogging } from './http/log-redaction';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
@@ -48,9 +48,9 @@ function coreModules(config: AppConfig, options: AppOptions) {
           return id;
         },
         redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        // Secrets in URLs (?_csrf=, personal /r/<token> links) become *** in url, query, Referer and Location.
-        serializers: { req: redactRequestForLog, res: redactResponseForLog },
-        autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/live' },
+        // Secrets in URLs (?_csrf=, personal /r/<token> links) become *** in url, query, Referer and Location;
+        // above info level, requests are bound cheaply (see requestLogging).
+        ...requestLogging(config.logLevel),
       }),
     }),
     DatabaseModule,
