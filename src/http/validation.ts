@@ -24,12 +24,36 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** The largest value of a PostgreSQL integer column: a larger number is a 400 naming the field, not a database error. */
+export const INT4_MAX = 2_147_483_647;
+
+// Keys that class-validator's whitelist lets through (it looks them up on a plain object, where they are inherited).
+const INHERITED_KEYS = new Set(['constructor', '__proto__', 'prototype']);
+
+/** Messages for what no DTO decorator sees: inherited-name keys, and NUL characters (PostgreSQL text cannot hold them). */
+function rawInputProblems(value: unknown, path: string, out: string[], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(`${path || 'value'} must not contain NUL characters`);
+  } else if (value !== null && typeof value === 'object' && depth < 32) {
+    for (const key of Object.keys(value)) {
+      const child = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (INHERITED_KEYS.has(key)) out.push(`${child} is not an allowed field`);
+      else rawInputProblems((value as Record<string, unknown>)[key], child, out, depth + 1);
+    }
+  }
+  return out;
+}
+
 /** Refuses a JSON array sent where a DTO object is expected (class-transformer would map it element by element). */
 class BodyValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const t = metadata.metatype;
     if (metadata.type === 'body' && Array.isArray(value) && t && t !== Array && t !== Object) {
       throw new BadRequestException(['body must be a JSON object']);
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const problems = rawInputProblems(value, '', []);
+      if (problems.length) throw new BadRequestException(problems);
     }
     return super.transform(value, metadata);
   }
