@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { INT4_MAX } from '../../http/validation';
 import { PageQueryDto } from '../../http/pagination';
 import { EVENT_KINDS, EVENT_STATUSES, EventKind, EventStatus, REGISTRATION_MODES, RegistrationMode, TrainingEvent } from '../event.entity';
 import { ISO_WITH_OFFSET, REQUEST_TIME, toLocalIso } from '../event-time';
@@ -137,10 +138,11 @@ export class CreateEventDto {
   timezone?: string;
 
   /** Seats for confirmed delegates; omit or null for unlimited. */
-  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0 })
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: 2147483647 })
   @IsOptional()
   @IsInt({ message: 'capacity must be an integer' })
   @Min(0)
+  @Max(INT4_MAX)
   capacity?: number | null;
 
   @ApiProperty({ enum: REGISTRATION_MODES })
@@ -166,10 +168,12 @@ export class CreateEventDto {
   waitlist?: boolean;
 
   /** Hours before the start when the reminder goes out; default 24. */
-  @ApiPropertyOptional({ default: 24, minimum: 0 })
+  @ApiPropertyOptional({ default: 24, minimum: 0, maximum: 8760 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  // A year ahead is already more than any reminder needs.
+  @Max(8760)
   reminderHoursBefore?: number;
 
   @ApiPropertyOptional()

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsUUID, Min } from 'class-validator';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { INT4_MAX } from '../../http/validation';
 
 /** One unit's quota in PUT /events/:id/quotas. */
 export class QuotaItemDto {
@@ -12,6 +13,7 @@ export class QuotaItemDto {
   @ApiProperty({ minimum: 0 })
   @IsInt({ message: 'seats must be an integer' })
   @Min(0, { message: 'seats must be at least 0' })
+  @Max(INT4_MAX)
   seats: number;
 }
 

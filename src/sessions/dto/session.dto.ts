@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { INT4_MAX } from '../../http/validation';
 import { REQUEST_TIME, toLocalIso } from '../../events/event-time';
 import { Session } from '../session.entity';
 import { SPEAKER_ROLES, SpeakerRole } from '../session-speaker.entity';
@@ -60,10 +61,11 @@ export class CreateSessionDto {
   room?: string;
 
   /** Order among sessions starting at the same time; default 0. */
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 2147483647 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(INT4_MAX)
   position?: number;
 
   /** Presenters and moderators; a speaker may appear once. */
