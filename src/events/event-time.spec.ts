@@ -16,6 +16,10 @@ describe('event times', () => {
 
   it('refuses impossible dates and accepts only IANA zones', () => {
     expect(parseEventTime('2025-02-30T10:00', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-02-30T08:00:00+07:00', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-13-45T99:00:00+07:00', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-03-10T24:00:00Z', 'UTC')).toBeNull();
+    expect(parseEventTime('2024-02-29T08:00:00+07:00', 'UTC')!.toISOString()).toBe('2024-02-29T01:00:00.000Z');
     expect(parseEventTime('tomorrow', 'UTC')).toBeNull();
     expect(isValidTimeZone('Asia/Ho_Chi_Minh')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);

@@ -80,6 +80,10 @@ export function toLocalIso(instant: Date, zone: string): string {
  */
 export function parseEventTime(text: string, zone: string): Date | null {
   if (ISO_WITH_OFFSET.test(text)) {
+    // Date() rolls impossible calendar dates over (2025-02-30 → March 2), so check the wall time itself.
+    const [, y, mo, day, h, mi, sec] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text)!;
+    const wall = new Date(Date.UTC(+y, +mo - 1, +day));
+    if (wall.getUTCMonth() !== +mo - 1 || wall.getUTCDate() !== +day || +h > 23 || +mi > 59 || (sec !== undefined && +sec > 59)) return null;
     const d = new Date(text);
     return Number.isNaN(d.getTime()) ? null : d;
   }

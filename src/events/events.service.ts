@@ -85,10 +85,8 @@ export class EventsService {
 
   async list(user: AuthUser, q: ListEventsQueryDto): Promise<Page<EventDto>> {
     if (q.organizationId) await this.scope.assertInScope(user, q.organizationId);
-    const from = q.from ? new Date(q.from) : undefined;
-    const to = q.to ? new Date(q.to) : undefined;
-    if (from && Number.isNaN(from.getTime())) throw new InvalidInputError('from', 'is not a valid time');
-    if (to && Number.isNaN(to.getTime())) throw new InvalidInputError('to', 'is not a valid time');
+    const from = q.from ? this.time('from', q.from, DEFAULT_TIMEZONE) : undefined;
+    const to = q.to ? this.time('to', q.to, DEFAULT_TIMEZONE) : undefined;
     const [rows, total] = await this.events.findPageVisibleTo(user, { status: q.status, organizationId: q.organizationId, from, to, page: q.page, pageSize: q.pageSize });
     return toPage(rows, total, q, EventDto.from);
   }
