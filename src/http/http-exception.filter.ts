@@ -17,6 +17,7 @@ const PG_STATUS: Record<string, number> = {
   '22003': 400, // numeric_value_out_of_range
   '22007': 400, // invalid_datetime_format
   '22008': 400, // datetime_field_overflow
+  '22021': 400, // character_not_in_repertoire (e.g. a NUL character in text)
 };
 
 /** One place where errors become HTTP responses in NestJS's error shape. */
@@ -46,7 +47,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       });
       return;
     }
-    res.status(status).json(body);
+    // A handler's @Header() (an SVG, a calendar attachment) was set before it failed; the error is JSON.
+    res.removeHeader('Content-Disposition');
+    res.status(status).type('application/json').json(body);
   }
 
   private toResponse(exception: unknown): { status: number; body: Record<string, any> } {
