@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../http/pagination';
@@ -111,52 +111,8 @@ export class CreateRegistrationDto {
   language?: Language;
 }
 
-/** Organizer's edit; e-mail may change but not to one already registered for the event. */
-export class UpdateRegistrationDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1, { message: 'fullName must not be empty' })
-  @MaxLength(200)
-  fullName?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trimLower)
-  @IsEmail({}, { message: 'email must be an e-mail address' })
-  @MaxLength(254)
-  email?: string;
-
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(50)
-  phone?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(200)
-  position?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all', { message: 'organizationId must be a UUID' })
-  organizationId?: string;
-
-  @ApiPropertyOptional({ enum: REGISTRATION_ROLES })
-  @IsOptional()
-  @IsIn(REGISTRATION_ROLES, { message: `role must be one of ${REGISTRATION_ROLES.join(', ')}` })
-  role?: RegistrationRole;
-
-  @ApiPropertyOptional({ enum: LANGUAGES })
-  @IsOptional()
-  @IsIn(LANGUAGES, { message: 'language must be vi or en' })
-  language?: Language;
-}
+/** Organizer's edit: any field of the registration form; e-mail may change but not to one already registered for the event. */
+export class UpdateRegistrationDto extends PartialType(CreateRegistrationDto) {}
 
 export class ListRegistrationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES })
