@@ -49,6 +49,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('defaults APP_URL to localhost on the chosen PORT, so links in mails follow a changed port', () => {
+    expect(loadConfig({ PORT: '3555' }).appUrl).toBe('http://localhost:3555');
+    expect(loadConfig({ PORT: '3555', APP_URL: 'https://td.example.org' }).appUrl).toBe('https://td.example.org');
+  });
+
   it('treats empty optional values as unset (docker-compose passes "" for ${VAR:-})', () => {
     const config = loadConfig({ SMTP_URL: '', ADMIN_EMAIL: '', ADMIN_PASSWORD: '', JWT_SECRET: '' });
     expect(config.smtpUrl).toBeUndefined();

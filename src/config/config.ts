@@ -23,8 +23,8 @@ export const envSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** HTTP port */
     PORT: z.coerce.number('must be a port number from 0 to 65535').int('must be a port number from 0 to 65535').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(3000),
-    /** Public base URL for links in mails and QR codes */
-    APP_URL: url(['http', 'https']).default('http://localhost:3000'),
+    /** Public base URL for links in mails and QR codes; default http://localhost:<PORT>, so links still work when only PORT changes */
+    APP_URL: z.preprocess((v) => (v === '' ? undefined : v), url(['http', 'https']).optional()),
     /** PostgreSQL; the database is created if missing */
     DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/trainingdesk'),
     /** BullMQ connection */
@@ -121,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    appUrl: e.APP_URL.replace(/\/+$/, ''),
+    appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
