@@ -24,16 +24,18 @@ export class CheckInsService {
    * usual case; the scope comes from the JWT, nothing is cached.
    */
   async checkIn(user: AuthUser, eventId: string, dto: CreateCheckInDto): Promise<{ created: boolean; result: CheckInResultDto }> {
-    if ((dto.code === undefined) === (dto.registrationId === undefined)) {
+    // JSON null passes @IsOptional: a null code or registrationId counts as not given.
+    const given = { code: dto.code ?? undefined, registrationId: dto.registrationId ?? undefined };
+    if ((given.code === undefined) === (given.registrationId === undefined)) {
       throw new InvalidInputError('code', 'or registrationId is required (exactly one of them)');
     }
     let by: { code: string } | { registrationId: string };
-    if (dto.code !== undefined) {
-      const code = normalizeCheckInCode(dto.code);
-      if (!code) throw new NotFoundError(`Check-in code ${dto.code}`);
+    if (given.code !== undefined) {
+      const code = normalizeCheckInCode(given.code);
+      if (!code) throw new NotFoundError(`Check-in code ${given.code}`);
       by = { code };
     } else {
-      by = { registrationId: dto.registrationId! };
+      by = { registrationId: given.registrationId! };
     }
     const scannedAt = dto.scannedAt ? new Date(dto.scannedAt) : new Date();
     if (scannedAt.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
@@ -86,7 +88,7 @@ export class CheckInsService {
     }
     if (!a.sessionOk) throw new NotFoundError(`Session ${dto.sessionId} of this event`);
     if (!a.registrationId) {
-      throw dto.code !== undefined ? new NotFoundError(`Check-in code ${dto.code} for this event`) : new NotFoundError('Registration', dto.registrationId);
+      throw dto.code != null ? new NotFoundError(`Check-in code ${dto.code} for this event`) : new NotFoundError('Registration', dto.registrationId ?? undefined);
     }
     if (a.registrationStatus !== 'confirmed') {
       throw new ConflictError(`${a.fullName} is ${a.registrationStatus}, not confirmed; only confirmed registrations can check in`, { status: a.registrationStatus });

@@ -88,6 +88,15 @@ describe('check-in API (contract)', () => {
     expect((await checkIn(t, staff, ev.id, { code: r.code, sessionId: 'x' })).body.message).toEqual(['sessionId must be a UUID']);
   });
 
+  it('a JSON null code or registrationId counts as not given: null alone → 400 naming code, null beside the other → checks in', async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const r = await register(t, ev.id);
+    const alone = await checkIn(t, staff, ev.id, { code: null });
+    expect([alone.status, alone.body.message]).toEqual([400, expect.stringContaining('code')]);
+    expect((await checkIn(t, staff, ev.id, { code: null, registrationId: r.id })).status).toBe(201);
+    expect((await checkIn(t, staff, ev.id, { code: r.code, registrationId: null })).status).toBe(200);
+  });
+
   it('401 without a token; a leader may not check in (403); a stranger’s staff is refused (403); unknown event → 404', async () => {
     const ev = await createPublishedEvent(t, organizer);
     const r = await register(t, ev.id);
