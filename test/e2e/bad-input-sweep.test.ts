@@ -354,6 +354,7 @@ describe('bad-input sweep over /api/v1', () => {
     expect(await snapshot()).toEqual(snap);
   });
 
+  // A fixed seed keeps CI reproducible; FC_SEED=<n> FC_RUNS=<n> explore further.
   it('property: any JSON value in any field of a registration or an event is never a 5xx, and a refused one writes nothing', async () => {
     const json = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.double(), fc.constantFrom(1e12, -1, 0, 2 ** 31, '', ' ', VIETNAMESE));
     const targets = endpoints.filter((e) => ['POST /events', 'POST /events/:id/registrations', 'PATCH /registrations/:id', 'POST /events/:id/check-ins'].includes(e.label));
@@ -365,7 +366,7 @@ describe('bad-input sweep over /api/v1', () => {
         check(`${ep.label} ${f.name}=${JSON.stringify(v)?.slice(0, 60)}`, res, undefined, [200, 201, 400, 404, 409]);
         if (res.status >= 400) expect(await counts()).toEqual(before);
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FC_RUNS ?? 150), seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261129 },
     );
     expect(report()).toEqual([]);
   });
