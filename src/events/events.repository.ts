@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { runInTransaction } from '../database/transaction';
 import { AuthUser } from '../auth/auth-user';
 import { EventStatus, TrainingEvent } from './event.entity';
 
@@ -100,7 +101,8 @@ export class EventsRepository {
     await manager.query('UPDATE session_speaker SET active = false WHERE session_id IN (SELECT id FROM session WHERE event_id = $1)', [eventId]);
   }
 
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(work);
+    return runInTransaction(this.repo.manager, work);
   }
 }

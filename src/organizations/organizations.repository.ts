@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { runInTransaction } from '../database/transaction';
 import { Organization } from './organization.entity';
 
 // Any fixed 64-bit number shared by every replica: the advisory lock of the tree's shape.
@@ -64,7 +65,8 @@ export class OrganizationsRepository {
     await manager.query(`UPDATE organization SET path = $2::uuid[] || path[$3:] WHERE $1 = ANY(path)`, [orgId, newPrefix, oldPrefixLength + 1]);
   }
 
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(work);
+    return runInTransaction(this.repo.manager, work);
   }
 }

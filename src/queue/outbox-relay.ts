@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ModuleRef } from '@nestjs/core';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { runInTransaction } from '../database/transaction';
 import { JOB_QUEUE, QueueName } from './jobs';
 import { ClaimedOutboxRow, OutboxRepository, StuckCandidateRow } from './outbox.repository';
 
@@ -174,7 +175,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async relayBatch(): Promise<number> {
     if (!(await this.redisReady())) return 0;
-    return this.dataSource.transaction(async (manager) => {
+    // A retried batch re-adds the same jobs: their deterministic ids make that a no-op in BullMQ.
+    return runInTransaction(this.dataSource, async (manager) => {
       const rows = await this.outbox.claimDue(manager, BATCH);
       if (!rows.length) return 0;
       await withTimeout(this.enqueue(rows), ADD_TIMEOUT_MS, 'adding jobs to Redis timed out');

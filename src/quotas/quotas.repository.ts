@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { runInTransaction } from '../database/transaction';
 import { QuotaDto } from './dto/quota.dto';
 import { EventQuota } from './event-quota.entity';
 
@@ -32,7 +33,8 @@ export class QuotasRepository {
     if (items.length) await manager.insert(EventQuota, items.map((i) => ({ eventId, organizationId: i.organizationId, seats: i.seats })));
   }
 
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(work);
+    return runInTransaction(this.repo.manager, work);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { runInTransaction } from '../database/transaction';
 import { TrainingEvent } from '../events/event.entity';
 import type { PreparedMail } from '../mail/mail.service';
 import { Registration, RegistrationRole, RegistrationStatus } from './registration.entity';
@@ -54,8 +55,9 @@ export interface RegistrationFilter {
 export class RegistrationsRepository {
   constructor(@InjectRepository(Registration) private readonly repo: Repository<Registration>) {}
 
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(work);
+    return runInTransaction(this.repo.manager, work);
   }
 
   findEvent(id: string, manager: EntityManager = this.repo.manager): Promise<TrainingEvent | null> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { runInTransaction } from '../database/transaction';
 import { SessionSpeakerDto } from './dto/session.dto';
 import { Session } from './session.entity';
 import { SpeakerRole } from './session-speaker.entity';
@@ -109,7 +110,8 @@ export class SessionsRepository {
     await manager.delete(Session, { id });
   }
 
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(work);
+    return runInTransaction(this.repo.manager, work);
   }
 }

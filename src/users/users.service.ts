@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
+import { runInTransaction } from '../database/transaction';
 import { ConflictError, NotFoundError } from '../http/domain-errors';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { CreateUserDto, UserDto } from './dto/user.dto';
@@ -55,7 +56,7 @@ export class UsersService {
     const passwordHash = await hashPassword(password);
     // Replicas starting together could each see "no users" and insert their own admin (READ COMMITTED);
     // a transaction-scoped advisory lock makes the check-and-insert one at a time.
-    const inserted = await this.users.manager.transaction(async (manager) => {
+    const inserted = await runInTransaction(this.users.manager, async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK]);
       const rows: unknown[] = await manager.query(
         `INSERT INTO user_account (email, password_hash, full_name, role)
