@@ -90,6 +90,11 @@ export interface AppConfig {
   adminEmail?: string;
   adminPassword?: string;
   jwtSecret: string;
+  /**
+   * JWT_SECRET when it is configured (never the random development fallback): the personal-link
+   * key derives from it. Null: the key kept in the database is used, so links survive restarts.
+   */
+  linkSecret: string | null;
   appRole: 'all' | 'api' | 'worker';
   storageDir: string;
   migrationsRun: boolean;
@@ -131,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.ADMIN_PASSWORD,
     // A random secret per start keeps development safe by default; tokens die with the process.
     jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    linkSecret: e.JWT_SECRET ?? null,
     appRole: e.APP_ROLE,
     storageDir: e.STORAGE_DIR,
     migrationsRun: e.MIGRATIONS_RUN,

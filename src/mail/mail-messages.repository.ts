@@ -14,6 +14,11 @@ export class MailMessagesRepository {
     await manager.insert(MailMessage, message);
   }
 
+  /** One INSERT for a batch of mails. */
+  async insertMany(manager: EntityManager, messages: NewMailMessage[]): Promise<void> {
+    if (messages.length) await manager.insert(MailMessage, messages);
+  }
+
   findById(id: string): Promise<MailMessage | null> {
     return this.repo.findOneBy({ id });
   }

@@ -7,6 +7,7 @@ import { MailMessagesService } from './mail-messages.service';
 import { MailRenderer } from './mail-renderer';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail-transport';
+import { PersonalLinksModule } from '../registrations/personal-links.module';
 
 /**
  * Mail: MailService.enqueue for other domains, MailMessagesService for the
@@ -14,9 +15,9 @@ import { MailTransport } from './mail-transport';
  * src/worker.module.ts (it uses MailTransport and the repository exported here).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([MailMessage])],
+  imports: [TypeOrmModule.forFeature([MailMessage]), PersonalLinksModule],
   controllers: [MailMessagesController],
   providers: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport],
-  exports: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport],
+  exports: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport, PersonalLinksModule],
 })
 export class MailModule {}

@@ -50,6 +50,14 @@ export class MailService {
     return mail.message.id;
   }
 
+  /** Writes several mails with two statements in all (mail rows, outbox rows), whatever their number. */
+  async enqueueMany(manager: EntityManager, msgs: MailRequest[]): Promise<string[]> {
+    const mails = msgs.map((m) => this.prepare(m));
+    await this.messages.insertMany(manager, mails.map((m) => m.message));
+    await this.outbox.addMany(manager, mails.map((m) => m.job));
+    return mails.map((m) => m.message.id);
+  }
+
   /** Rows from prepare() were committed by the caller's own statement: the relay takes them now. */
   written(): void {
     this.outbox.written();

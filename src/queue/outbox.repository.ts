@@ -52,6 +52,18 @@ export class OutboxRepository {
     return inserted.length > 0;
   }
 
+  /** Inserts rows in one statement (a batch of mails); as insert(), a job id already there keeps its row. */
+  async insertMany(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO outbox (id, job_name, payload, dedup_key, job_id, run_at)
+       SELECT t.id, t.job_name, t.payload, t.dedup_key, t.job_id, COALESCE(t.run_at, now())
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::timestamptz[]) AS t(id, job_name, payload, dedup_key, job_id, run_at)
+       ON CONFLICT (job_id) DO NOTHING`,
+      [rows.map((r) => r.id), rows.map((r) => r.jobName), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.dedupKey), rows.map((r) => r.jobId), rows.map((r) => r.runAt)],
+    );
+  }
+
   /**
    * Locks up to `limit` due pending rows for this transaction; rows another
    * relay holds are skipped, so concurrent relays split the work instead of

@@ -42,6 +42,15 @@ export class OutboxService implements OnModuleInit, EntitySubscriberInterface {
     else this.relay.nudge();
   }
 
+  /** Adds prepared rows (see row()) in one statement inside `manager`'s transaction; relayed after it commits. */
+  async addMany(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.outbox.insertMany(manager, rows);
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) this.pendingCommits.add(runner);
+    else this.relay.nudge();
+  }
+
   /**
    * The outbox row add() would insert, for a caller that writes it inside
    * one larger statement of its own (it then calls written() once that

@@ -6,14 +6,12 @@ import { TrainingEvent } from '../events/event.entity';
 import { API_PREFIX } from '../http/api-controller.decorator';
 import { ConflictError, NotFoundError } from '../http/domain-errors';
 import { PublicRegistrationDto, PublicSessionDto } from './dto/public-registration.dto';
-import { hashToken } from './registration-code';
+import { PersonalLinks } from './personal-links';
 import { RegistrationMails } from './registration-mails';
 import { Registration } from './registration.entity';
 import { RegistrationsRepository } from './registrations.repository';
 import { RegistrationsService } from './registrations.service';
 import { SeatsService } from './seats.service';
-
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22,100}$/;
 
 /** The delegate's own actions, authorised by the secret token of their personal link. */
 @Injectable()
@@ -48,8 +46,8 @@ export class PublicRegistrationsService {
         const status = await this.seats.confirmOrWaitlist(manager, r, event);
         r.declinedAt = null;
         await this.registrations.update(manager, r);
-        if (status === 'confirmed') await this.mails.confirmed(manager, r, event, token);
-        else await this.mails.waitlisted(manager, r, event, token);
+        if (status === 'confirmed') await this.mails.confirmed(manager, r, event);
+        else await this.mails.waitlisted(manager, r, event);
       } else if (!accept && r.status !== 'declined') {
         const heldSeat = SeatsService.holdsSeat(r);
         r.status = 'declined';
@@ -112,7 +110,8 @@ export class PublicRegistrationsService {
   }
 
   private async mustFind(token: string): Promise<{ registration: Registration; event: TrainingEvent }> {
-    const registration = TOKEN_SHAPE.test(token) ? await this.registrations.findByTokenHash(hashToken(token)) : null;
+    const hash = PersonalLinks.lookupHash(token);
+    const registration = hash ? await this.registrations.findByTokenHash(hash) : null;
     // One answer for a wrong and a malformed token: nothing to learn from trying.
     if (!registration) throw new NotFoundError('Registration');
     const event = await this.registrations.findEvent(registration.eventId);
@@ -121,7 +120,8 @@ export class PublicRegistrationsService {
   }
 
   private async mustLock(manager: EntityManager, token: string): Promise<Registration> {
-    const r = TOKEN_SHAPE.test(token) ? await this.registrations.findByTokenHashForUpdate(manager, hashToken(token)) : null;
+    const hash = PersonalLinks.lookupHash(token);
+    const r = hash ? await this.registrations.findByTokenHashForUpdate(manager, hash) : null;
     if (!r) throw new NotFoundError('Registration');
     return r;
   }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 /** Crockford base32: no I, L, O, U — nothing that reads as another character on paper. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -33,14 +33,4 @@ export function normalizeCheckInCode(input: string): string | null {
   if (code.length !== CODE_LENGTH) return null;
   for (const ch of code) if (!ALPHABET.includes(ch)) return null;
   return code;
-}
-
-/** A personal-link token: 256 random bits, base64url. Only its hash is stored. */
-export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/** SHA-256 of a token, the form stored and looked up. */
-export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }

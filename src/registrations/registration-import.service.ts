@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { ConflictError, InvalidInputError, NotFoundError, RowError, UnprocessableFileError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
 import { ImportResultDto } from './dto/registration.dto';
 import { detectKind, fold, ImportRow, parseRegistrationFile } from './registration-import.parser';
-import { generateCheckInCode, generateToken, hashToken } from './registration-code';
+import { PersonalLinks } from './personal-links';
+import { generateCheckInCode } from './registration-code';
 import { RegistrationStatus } from './registration.entity';
 import { NewRegistration, RegistrationsRepository } from './registrations.repository';
 import { duplicateEmailError } from './registrations.service';
@@ -31,6 +33,7 @@ export class RegistrationImportService {
   constructor(
     private readonly registrations: RegistrationsRepository,
     private readonly scope: OrganizationScopeService,
+    private readonly links: PersonalLinks,
   ) {}
 
   async import(user: AuthUser, eventId: string, file: UploadedImportFile | undefined): Promise<ImportResultDto> {
@@ -47,6 +50,10 @@ export class RegistrationImportService {
     const units = await this.resolveUnits(user, rows, errors);
     this.findDuplicatesInFile(rows, errors);
 
+    const issued = await Promise.all(rows.map(async () => {
+      const id = randomUUID();
+      return { id, ...(await this.links.issue(id)) };
+    }));
     try {
       return await this.registrations.transaction(async (manager) => {
         const existing = await this.registrations.existingEmails(manager, eventId, rows.map((r) => r.email));
@@ -68,7 +75,7 @@ export class RegistrationImportService {
         }
         let seatsLeft = granted;
         const counts = { confirmed: 0, invited: 0, waitlisted: 0 };
-        const toInsert: NewRegistration[] = rows.map((r) => {
+        const toInsert: NewRegistration[] = rows.map((r, i) => {
           let status: RegistrationStatus;
           if (inviteOnly) status = 'invited';
           else if (r.role !== 'delegate') status = 'confirmed';
@@ -85,8 +92,9 @@ export class RegistrationImportService {
             language: r.language ?? 'vi',
             status,
             source: 'import',
-            // The token is not kept: invitations issue a fresh one with the link they send.
-            tokenHash: hashToken(generateToken()),
+            // Derived, never stored: the invitation mail will carry this registration's link.
+            id: issued[i].id,
+            tokenHash: issued[i].tokenHash,
             code: generateCheckInCode(),
             createdById: user.id,
           };

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrainingEvent } from '../events/event.entity';
 import { toLocalIso } from '../events/event-time';
 import { MailRequest, MailService, PreparedMail } from '../mail/mail.service';
+import { PERSONAL_LINK_PLACEHOLDER } from './personal-links';
 import { formatCheckInCode } from './registration-code';
 import { Registration } from './registration.entity';
 
@@ -18,13 +19,49 @@ export class RegistrationMails {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The personal link of `token`, as the API answers it to the organizer or the delegate who just registered. */
   personalLink(token: string): string {
     return `${this.config.appUrl}/r/${token}`;
   }
 
-  /** Confirmed (registered, accepted, or promoted from the waitlist with a fresh link). */
-  confirmed(manager: EntityManager, r: Registration, event: TrainingEvent, token: string, promoted = false): Promise<string> {
-    return this.mail.enqueue(manager, this.confirmedMail(r, event, token, promoted));
+  /** Confirmed (registered or accepted). */
+  confirmed(manager: EntityManager, r: Registration, event: TrainingEvent): Promise<string> {
+    return this.mail.enqueue(manager, this.confirmedMail(r, event, false));
+  }
+
+  /** Promoted from the waiting list: one mail each, written with two statements whatever their number. */
+  async promoted(manager: EntityManager, rs: Registration[], event: TrainingEvent): Promise<void> {
+    await this.mail.enqueueMany(manager, rs.map((r) => this.confirmedMail(r, event, true)));
+  }
+
+  /** The waiting list was switched off with these delegates still on it: their registration ends, and they are told. */
+  async waitlistClosed(manager: EntityManager, rs: Registration[], event: TrainingEvent): Promise<void> {
+    await this.mail.enqueueMany(
+      manager,
+      rs.map((r) => {
+        const vi = r.language === 'vi';
+        const title = this.title(r, event);
+        return this.request(r, 'waitlist-closed', {
+          heading: vi ? `Danh sách chờ đã đóng: ${title}` : `Waiting list closed: ${title}`,
+          paragraphs: vi
+            ? [`Kính gửi ${r.fullName},`, 'Ban tổ chức đã đóng danh sách chờ của sự kiện này khi chưa có chỗ cho anh/chị, nên đăng ký của anh/chị đã kết thúc. Rất mong được gặp anh/chị ở sự kiện sau.']
+            : [`Dear ${r.fullName},`, 'The organizers have closed the waiting list of this event before a seat became free for you, so your registration has ended. We hope to see you at a later event.'],
+        });
+      }),
+    );
+  }
+
+  /** The organizer revoked the delegate's link: the new one goes to the delegate. */
+  linkRenewed(manager: EntityManager, r: Registration, event: TrainingEvent): Promise<string> {
+    const vi = r.language === 'vi';
+    const title = this.title(r, event);
+    return this.send(manager, r, 'link-renewed', {
+      heading: vi ? `Đường dẫn cá nhân mới: ${title}` : `Your new personal link: ${title}`,
+      paragraphs: vi
+        ? [`Kính gửi ${r.fullName},`, 'Ban tổ chức đã thu hồi đường dẫn cá nhân trước đây của anh/chị. Từ nay hãy dùng đường dẫn dưới đây; đăng ký và mã điểm danh của anh/chị không thay đổi.']
+        : [`Dear ${r.fullName},`, 'The organizers have revoked your earlier personal link. From now on use the link below; your registration and check-in code are unchanged.'],
+      link: this.linkButton(r),
+    });
   }
 
   /**
@@ -32,8 +69,8 @@ export class RegistrationMails {
    * is inserted in one statement together with them (see
    * RegistrationsRepository.insertConfirmedTakingSeat); call written() after it.
    */
-  prepareConfirmed(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent, token: string): PreparedMail {
-    return this.mail.prepare(this.confirmedMail(r, event, token, false));
+  prepareConfirmed(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent): PreparedMail {
+    return this.mail.prepare(this.confirmedMail(r, event, false));
   }
 
   /** The prepared mails were committed: relay them now. */
@@ -41,7 +78,7 @@ export class RegistrationMails {
     this.mail.written();
   }
 
-  private confirmedMail(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent, token: string, promoted: boolean): MailRequest {
+  private confirmedMail(r: Pick<Registration, 'id' | 'language' | 'fullName' | 'email' | 'code'>, event: TrainingEvent, promoted: boolean): MailRequest {
     const vi = r.language === 'vi';
     const title = this.title(r, event);
     const when = this.when(event);
@@ -62,16 +99,12 @@ export class RegistrationMails {
           `When: ${when}${event.venue ? `. Where: ${event.venue}` : ''}.`,
           `Check-in code: ${code}. Please show the QR code from the link below at the door.`,
         ];
-    if (promoted) paragraphs.push(vi ? 'Đường dẫn cá nhân trước đây không còn dùng được; hãy dùng đường dẫn mới này.' : 'Your earlier personal link no longer works; use this new one.');
-    return this.request(r, promoted ? 'waitlist-promotion' : 'registration-confirmed', {
-      heading,
-      paragraphs,
-      link: { url: this.personalLink(token), label: vi ? 'Xem đăng ký của tôi' : 'View my registration' },
-    });
+    if (promoted) paragraphs.push(vi ? 'Đường dẫn cá nhân của anh/chị vẫn giữ nguyên.' : 'Your personal link stays the same.');
+    return this.request(r, promoted ? 'waitlist-promotion' : 'registration-confirmed', { heading, paragraphs, link: this.linkButton(r) });
   }
 
   /** Put on the waiting list at registration. */
-  async waitlisted(manager: EntityManager, r: Registration, event: TrainingEvent, token: string): Promise<string> {
+  async waitlisted(manager: EntityManager, r: Registration, event: TrainingEvent): Promise<string> {
     const vi = r.language === 'vi';
     const title = this.title(r, event);
     return this.send(manager, r, 'registration-waitlisted', {
@@ -79,8 +112,13 @@ export class RegistrationMails {
       paragraphs: vi
         ? [`Kính gửi ${r.fullName},`, 'Sự kiện đã đủ chỗ; anh/chị đang ở danh sách chờ. Chúng tôi sẽ gửi thư ngay khi có chỗ.']
         : [`Dear ${r.fullName},`, 'The event is full; you are on the waiting list. We will write as soon as a seat is free.'],
-      link: { url: this.personalLink(token), label: vi ? 'Xem đăng ký của tôi' : 'View my registration' },
+      link: this.linkButton(r),
     });
+  }
+
+  /** The recipient's personal link: a placeholder in the stored mail, the current link when it is sent. */
+  private linkButton(r: Pick<Registration, 'language'>): { url: string; label: string } {
+    return { url: this.personalLink(PERSONAL_LINK_PLACEHOLDER), label: r.language === 'vi' ? 'Xem đăng ký của tôi' : 'View my registration' };
   }
 
   private send(manager: EntityManager, r: Registration, kind: string, data: { heading: string; paragraphs: string[]; link?: { url: string; label: string } }): Promise<string> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PublicRegistrationsController } from './public-registrations.controller';
@@ -13,10 +14,9 @@ import { RegistrationsService } from './registrations.service';
 import { SeatsService } from './seats.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Registration]), OrganizationsModule, MailModule],
+  imports: [TypeOrmModule.forFeature([Registration]), OrganizationsModule, MailModule, EventsModule],
   controllers: [EventRegistrationsController, RegistrationsController, PublicRegistrationsController],
   providers: [RegistrationsRepository, RegistrationsService, SeatsService, RegistrationMails, PublicRegistrationsService, RegistrationImportService],
-  // SeatsService.fillFromWaitlist: for the events domain when a capacity is raised.
   exports: [RegistrationsService, SeatsService, RegistrationsRepository, PublicRegistrationsService, RegistrationImportService],
 })
 export class RegistrationsModule {}

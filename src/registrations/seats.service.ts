@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TrainingEvent } from '../events/event.entity';
+import { EventsService, SeatChangeListener } from '../events/events.service';
 import { ConflictError } from '../http/domain-errors';
-import { generateToken, hashToken } from './registration-code';
 import { RegistrationMails } from './registration-mails';
 import { Registration } from './registration.entity';
 import { RegistrationsRepository } from './registrations.repository';
@@ -17,11 +17,16 @@ export const SEAT_STATUSES = ['draft', 'published'] as const;
  * exceeds capacity.
  */
 @Injectable()
-export class SeatsService {
+export class SeatsService implements SeatChangeListener, OnModuleInit {
   constructor(
     private readonly registrations: RegistrationsRepository,
     private readonly mails: RegistrationMails,
+    private readonly events: EventsService,
   ) {}
+
+  onModuleInit(): void {
+    this.events.setSeatChangeListener(this);
+  }
 
   static holdsSeat(r: Pick<Registration, 'status' | 'role'>): boolean {
     return r.status === 'confirmed' && r.role === 'delegate';
@@ -73,27 +78,38 @@ export class SeatsService {
   }
 
   /**
-   * Promotes waiting delegates while seats are free (also after the capacity
-   * was raised). SKIP LOCKED: a waiting row someone else is changing right now
-   * is passed over rather than waited for.
+   * Promotes waiting delegates while seats are free (after a seat was freed or the capacity
+   * raised), each notified in this same transaction; their personal links stay as they are.
+   * Three statements whatever the number promoted: the promotion, the mail rows, the outbox rows.
    */
   async fillFromWaitlist(manager: EntityManager, eventId: string): Promise<Registration[]> {
-    const promoted: Registration[] = [];
-    const event = await this.registrations.findEvent(eventId, manager);
-    if (!event || !SEAT_STATUSES.includes(event.status as (typeof SEAT_STATUSES)[number])) return promoted;
-    for (;;) {
-      const next = await this.registrations.oldestWaitlisted(manager, eventId);
-      if (!next) break;
-      if (!(await this.registrations.takeSeat(manager, eventId, SEAT_STATUSES))) break;
-      next.status = 'confirmed';
-      next.confirmedAt = new Date();
-      await this.registrations.update(manager, next);
-      // Only hashes are stored, so the notice carries a fresh personal link.
-      const token = generateToken();
-      await this.registrations.replaceTokenHash(manager, next.id, hashToken(token));
-      await this.mails.confirmed(manager, next, event, token, true);
-      promoted.push(next);
-    }
+    const promoted = await this.registrations.promoteWaitlisted(manager, eventId, SEAT_STATUSES);
+    if (promoted.length) await this.mails.promoted(manager, promoted, (await this.registrations.findEvent(eventId, manager))!);
     return promoted;
   }
+
+  /**
+   * The event's seats changed inside its update transaction (capacity raised or removed, waiting
+   * list switched off): waiting delegates are promoted as far as seats allow, and when the list was
+   * switched off, the waits that remain end and those delegates are told, so nobody waits for a
+   * seat that will not come.
+   */
+  async seatsChanged(manager: EntityManager, event: TrainingEvent, change: SeatChange): Promise<SeatChangeOutcome> {
+    const promoted = change.capacityRaised || change.waitlistClosed ? await this.fillFromWaitlist(manager, event.id) : [];
+    const released = change.waitlistClosed ? await this.registrations.cancelWaitlisted(manager, event.id) : [];
+    if (released.length) await this.mails.waitlistClosed(manager, released, event);
+    return { promoted: promoted.length, released: released.length };
+  }
+}
+
+/** What changed about an event's seats. */
+export interface SeatChange {
+  capacityRaised: boolean;
+  waitlistClosed: boolean;
+}
+
+/** Who moved: promoted to confirmed, and released from a waiting list that was closed. */
+export interface SeatChangeOutcome {
+  promoted: number;
+  released: number;
 }

@@ -3,6 +3,8 @@ import { createEvent, createPublishedEvent, createSession, createSpeaker, publis
 import { createUserWithPassword } from '../factories/web';
 import { startTestApp, TestApp } from '../support/test-app';
 import { PageClient } from '../factories/page-client';
+import { register } from '../factories/registrations';
+import { eventFormValues } from '../../src/web/events/event-form';
 
 /** The inner HTML of the calendar cell of `date`. */
 const cellOf = (html: string, date: string) => new RegExp(`<td[^>]*data-date="${date}">([\\s\\S]*?)</td>`).exec(html)?.[1] ?? '';
@@ -169,6 +171,30 @@ describe('event pages (server-rendered)', () => {
     expect(cellOf(cal.text, '2033-03-09')).not.toContain(event.id);
     expect(cal.text).toContain('href="/events/calendar?month=2033-02"');
     expect(cal.text).toContain('href="/events/calendar?month=2033-04"');
+  });
+
+  it('raising the capacity on the editor confirms the waiting delegates and says so; unticking the waiting list says who was told', async () => {
+    const event = await createPublishedEvent(t, organizerActor, { capacity: 1, waitlist: true });
+    for (let i = 0; i < 4; i++) await register(t, event.id);
+    const form = async (changes: Record<string, string>) => {
+      const dto = (await t.http().get(`/api/v1/events/${event.id}`).set(organizerActor.auth).expect(200)).body;
+      const values = Object.fromEntries(Object.entries(eventFormValues(dto)).map(([k, v]) => [k, v ?? '']));
+      await c.get(`/events/${event.id}/edit`);
+      return c.post(`/events/${event.id}`, { ...values, ...changes });
+    };
+    const edit = await c.get(`/events/${event.id}/edit`);
+    expect(edit.text).toContain('Nếu bỏ chọn khi còn người chờ, đăng ký của họ kết thúc và mỗi người được báo qua thư.');
+
+    const raised = await form({ capacity: '3' });
+    expect(raised.status).toBe(303);
+    const shown = await c.get(raised.headers.location);
+    expect(shown.text).toContain('Đã lưu sự kiện. 2 đại biểu trong danh sách chờ đã được xác nhận và được báo qua thư.');
+
+    const closed = await form({ waitlist: '' });
+    const after = await c.get(closed.headers.location);
+    expect(after.text).toContain('Danh sách chờ đã đóng: 1 đại biểu đang chờ đã được báo qua thư rằng đăng ký của họ kết thúc.');
+    const statuses = (await t.dataSource.query(`SELECT status, count(*)::int AS n FROM registration WHERE event_id = $1 GROUP BY status ORDER BY status`, [event.id]));
+    expect(statuses).toEqual([{ status: 'cancelled', n: 1 }, { status: 'confirmed', n: 3 }]);
   });
 
   it('shows a refused lifecycle move (409) as a readable message on the event page', async () => {

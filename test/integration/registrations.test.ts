@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../../src/http/domain-errors';
+import { PERSONAL_LINK_PLACEHOLDER } from '../../src/registrations/personal-links';
 import { RegistrationsService } from '../../src/registrations/registrations.service';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { createPublishedEvent, EventFields } from '../factories/events';
@@ -108,7 +109,9 @@ describe('registrations (real PostgreSQL)', () => {
     const mails: { id: string; kind: string; html: string }[] = await db.query(`SELECT id, kind, html FROM mail_message WHERE registration_id = $1`, [r.id]);
     expect(mails).toHaveLength(1);
     expect(mails[0].kind).toBe('registration-confirmed');
-    expect(mails[0].html).toContain(`/r/${r.token}`);
+    // The link's token is never stored: the row holds a placeholder that the sender fills with the current link.
+    expect(mails[0].html).not.toContain(r.token);
+    expect(mails[0].html).toContain(`/r/${PERSONAL_LINK_PLACEHOLDER}`);
     expect(mails[0].html).toContain(r.code);
     const outbox = await db.query(`SELECT job_name FROM outbox WHERE payload->>'messageId' = $1`, [mails[0].id]);
     expect(outbox).toEqual([{ job_name: 'mail.send' }]);

@@ -59,9 +59,13 @@ interface ShowView {
   editable: boolean;
   actions: EventTransition[];
   formError: { key: string; params: Record<string, string> } | null;
-  /** i18n key of the status line (saved, published, ...). */
+  /** i18n key of the status line (saved, published, ...) and its parameters. */
   flashKey: string | null;
+  flashParams: Record<string, number>;
 }
+
+/** A count from the redirect after a save (?promoted=3): a small whole number, else 0. */
+const countParam = (v: unknown): number => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 0);
 
 /** View model of events/form.eta. */
 interface FormView {
@@ -170,11 +174,15 @@ export class EventPagesController {
   }
 
   @Get(':id')
-  async show(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query('saved') saved: unknown, @Query('done') done: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query() q: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const event = await this.events.get(user, id);
-    const moved = TRANSITIONS.find((t) => t === done);
-    const flashKey = moved ? `events.done.${moved}` : saved === '1' ? 'events.saved' : null;
-    res.render('events/show', await this.showView(user, event, localeOf(req), null, flashKey));
+    const moved = TRANSITIONS.find((t) => t === q.done);
+    // After a save that moved the waiting list, the status line says who moved.
+    const promoted = countParam(q.promoted);
+    const released = countParam(q.released);
+    const savedKey = promoted && released ? 'events.savedPromotedReleased' : promoted ? 'events.savedPromoted' : released ? 'events.savedReleased' : 'events.saved';
+    const flashKey = moved ? `events.done.${moved}` : q.saved === '1' ? savedKey : null;
+    res.render('events/show', await this.showView(user, event, localeOf(req), null, flashKey, { promoted, released }));
   }
 
   @Get(':id/edit')
@@ -192,8 +200,8 @@ export class EventPagesController {
     const { value, errors } = await validateForm(UpdateEventDto, input);
     if (errors) return this.renderForm(res, await this.formView(user, 'edit', id, values, errors, null), HttpStatus.BAD_REQUEST);
     try {
-      await this.events.update(user, id, value);
-      res.redirect(303, `/events/${id}?saved=1`);
+      const { promoted, released } = await this.events.updateWithSeats(user, id, value);
+      res.redirect(303, `/events/${id}?saved=1` + (promoted ? `&promoted=${promoted}` : '') + (released ? `&released=${released}` : ''));
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderRejection(res, await this.formView(user, 'edit', id, values, {}, null), e);
@@ -231,7 +239,7 @@ export class EventPagesController {
     }
   }
 
-  private async showView(user: AuthUser, event: EventDto, locale: Locale, formError: ShowView['formError'], flashKey: string | null): Promise<ShowView> {
+  private async showView(user: AuthUser, event: EventDto, locale: Locale, formError: ShowView['formError'], flashKey: string | null, flashParams: Record<string, number> = {}): Promise<ShowView> {
     const units = await this.organizations.list(user);
     const manage = canManage(user);
     return {
@@ -245,6 +253,7 @@ export class EventPagesController {
       actions: manage ? LEGAL[event.status] : [],
       formError,
       flashKey,
+      flashParams,
     };
   }
 
