@@ -1,18 +1,16 @@
-import { Body, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { Body, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiController } from '../http/api-controller.decorator';
 import { Public } from './auth-user';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiController('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  /** Rate-limited against password guessing (LoginAttemptsService). */
+  /** Rate-limited against password guessing (AuthService.login counts through LoginAttemptsService). */
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })

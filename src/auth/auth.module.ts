@@ -8,7 +8,6 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService, TOKEN_TTL } from './auth.service';
 import { LoginAttemptsService } from './login-attempts.service';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @Global()
 @Module({
@@ -26,7 +25,7 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, LoginAttemptsService, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, LoginAttemptsService, LoginThrottlerGuard],
+  providers: [AuthService, LoginAttemptsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, LoginAttemptsService],
 })
 export class AuthModule {}

@@ -43,13 +43,14 @@ export class AuthService implements OnModuleInit {
   /**
    * Pass the client address: failures are counted per (address, e-mail).
    * Without it, an e-mail's failures from every address count together.
+   * The attempt is counted before the password is verified, so parallel
+   * guesses cannot outrun the limit; a correct login clears the count.
    */
   async login(email: string, password: string, clientIp = 'any-address'): Promise<{ accessToken: string; user: UserDto }> {
-    await this.attempts.assertAllowed(clientIp, email);
+    await this.attempts.consume(clientIp, email);
     const user = await this.users.findForLogin(email);
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
     if (!user || !ok) {
-      await this.attempts.recordFailure(clientIp, email);
       throw new UnauthorizedException(WRONG);
     }
     await this.attempts.clear(clientIp, email);

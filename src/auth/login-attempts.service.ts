@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { redisOptions } from '../queue/redis';
 
@@ -22,68 +23,96 @@ export class TooManyLoginsException extends HttpException {
 }
 
 /**
- * Counts failed logins in Redis, so that every API replica sees the same
+ * Counts login attempts in Redis, so that every API replica sees the same
  * count (design.md: nothing in process memory another replica needs).
  *
- * Only failures count: a desk where staff log in all day, or a test suite,
- * never trips it, and a correct login clears the count. The key is the client
- * address plus the e-mail, so one person's typos do not lock out colleagues
- * behind the same office NAT, and a guesser cannot lock a victim out from
- * elsewhere. If Redis is down, logins are allowed (and a warning logged):
- * an outage must not lock everyone out.
+ * An attempt is counted atomically before its password is verified (one Lua
+ * INCR in rate-limiter-flexible), so parallel guesses cannot all pass a check
+ * made before any of them was counted: at most MAX_FAILED_LOGINS reach the
+ * verification per window. A correct login clears the count, so only failures
+ * stay counted: a desk where staff log in all day, or a test suite, never
+ * trips it. The window starts at the first attempt and is not extended by
+ * later ones. The key is the client address plus the e-mail, so one person's
+ * typos do not lock out colleagues behind the same office NAT, and a guesser
+ * cannot lock a victim out from elsewhere.
+ *
+ * While Redis is unreachable, attempts are counted in this process's memory
+ * (rate-limiter-flexible's insurance limiter) and a warning is logged: an
+ * outage must neither lock everyone out nor lift the limit. Per replica that
+ * is the same limit, so during an outage a guesser gets at most the limit
+ * times the number of replicas, instead of unlimited guesses.
  */
 @Injectable()
 export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LoginAttemptsService.name);
   private readonly redis: Redis;
-  private readonly prefix: string;
+  private readonly limiter: RateLimiterRedis;
+  private redisDown = false;
+  private closing = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    // Fail fast rather than queue commands while Redis is away: a login must not hang.
-    this.redis = new Redis({ ...(redisOptions(config.redisUrl) as object), maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-    this.redis.on('error', () => undefined);
-    this.prefix = `${config.queuePrefix}:login-failures:`;
+    // Fail fast rather than queue or wait while Redis is away (the insurance limiter answers): a login must not hang.
+    this.redis = new Redis({
+      ...(redisOptions(config.redisUrl) as object),
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      commandTimeout: 1000,
+      lazyConnect: true,
+    });
+    this.redis.on('error', (err: Error) => this.onRedisDown(err.message));
+    this.redis.on('close', () => this.onRedisDown('connection closed'));
+    this.redis.on('ready', () => {
+      if (this.redisDown) this.logger.log('Redis is back: login attempts are counted in Redis again');
+      this.redisDown = false;
+    });
+    const duration = FAILED_LOGIN_WINDOW_MS / 1000;
+    this.limiter = new RateLimiterRedis({
+      storeClient: this.redis,
+      keyPrefix: `${config.queuePrefix}:login-failures`,
+      points: MAX_FAILED_LOGINS,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points: MAX_FAILED_LOGINS, duration }),
+    });
   }
 
   private key(clientIp: string, email: string): string {
-    return `${this.prefix}${clientIp}|${email.trim().toLowerCase()}`;
+    return `${clientIp}|${email.trim().toLowerCase()}`;
   }
 
-  /** Throws 429 while this client has too many recent failures for this e-mail. */
-  async assertAllowed(clientIp: string, email: string): Promise<void> {
-    const key = this.key(clientIp, email);
-    const result = await this.safely(() => this.redis.multi().get(key).pttl(key).exec());
-    if (!result) return;
-    const count = Number(result[0][1] ?? 0);
-    const ttl = Number(result[1][1]);
-    if (count >= MAX_FAILED_LOGINS) throw new TooManyLoginsException(Math.max(1, Math.ceil((ttl > 0 ? ttl : FAILED_LOGIN_WINDOW_MS) / 1000)));
-  }
-
-  async recordFailure(clientIp: string, email: string): Promise<void> {
-    const key = this.key(clientIp, email);
-    // The window starts at the first failure (SET NX) and is not extended by later ones.
-    await this.safely(() => this.redis.multi().set(key, 0, 'PX', FAILED_LOGIN_WINDOW_MS, 'NX').incr(key).exec());
-  }
-
-  async clear(clientIp: string, email: string): Promise<void> {
-    await this.safely(() => this.redis.del(this.key(clientIp, email)));
-  }
-
-  private async safely<T>(op: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Counts one attempt before the password is verified; throws 429 when this
+   * client already used up its attempts for this e-mail (the right password
+   * included, until the window ends).
+   */
+  async consume(clientIp: string, email: string): Promise<void> {
     try {
-      return await op();
-    } catch (err) {
-      this.logger.warn(`login rate limit unavailable (Redis: ${(err as Error).message}); allowing the attempt`);
-      return undefined;
+      await this.limiter.consume(this.key(clientIp, email));
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw new TooManyLoginsException(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      // Both Redis and the in-memory insurance failed: nothing to count with, so allow rather than lock out.
+      this.logger.warn(`login rate limit unavailable (${(rejection as Error).message}); allowing the attempt`);
     }
+  }
+
+  /** After a correct login: earlier failures no longer count. */
+  async clear(clientIp: string, email: string): Promise<void> {
+    await this.limiter.delete(this.key(clientIp, email)).catch((err: Error) => this.logger.warn(`login rate limit: could not clear (${err.message})`));
+  }
+
+  private onRedisDown(reason: string): void {
+    if (this.redisDown || this.closing) return;
+    this.redisDown = true;
+    this.logger.warn(`Redis for the login rate limit is unavailable (${reason}); counting login attempts in this process's memory until it is back`);
   }
 
   async onModuleInit(): Promise<void> {
     // Reconnects on its own afterwards (ioredis' retry strategy).
-    await this.redis.connect().catch((err: Error) => this.logger.warn(`Redis for the login rate limit: ${err.message}`));
+    await this.redis.connect().catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     this.redis.disconnect();
   }
 }

@@ -1,5 +1,8 @@
+import { Redis } from 'ioredis';
 import { createOrganization, loginAdmin, loginAs } from '../factories';
+import { PageClient } from '../factories/page-client';
 import { UsersService } from '../../src/users/users.service';
+import { TestRedis } from '../support/redis-server';
 import { dropDatabase, startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
 const LOGIN = '/api/v1/auth/login';
@@ -109,6 +112,78 @@ describe('login rate limit counts failures only', () => {
     await t.http().post(LOGIN).send(TEST_ADMIN).expect(200);
     for (let i = 0; i < 9; i++) await t.http().post(LOGIN).send({ email: TEST_ADMIN.email, password: `typo-${i}` }).expect(401);
     await t.http().post(LOGIN).send(TEST_ADMIN).expect(200);
+  });
+});
+
+describe('login rate limit under parallel guesses', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const statuses = (responses: { status: number }[]) => responses.map((r) => r.status);
+
+  it('verifies at most 10 of 30 parallel wrong passwords (the rest 429), then refuses the right password while locked', async () => {
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => t.http().post(LOGIN).send({ email: TEST_ADMIN.email, password: `guess-${i}` })));
+    const codes = statuses(guesses);
+    expect(codes.every((c) => c === 401 || c === 429)).toBe(true);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(10);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(20);
+    for (const limited of guesses.filter((r) => r.status === 429)) expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http().post(LOGIN).send(TEST_ADMIN).expect(429);
+  });
+
+  it('counts parallel guesses on the login form the same way, and the API login shares the count', async () => {
+    const email = `parallel-${Date.now()}@test.local`;
+    const c = new PageClient(t);
+    await c.get('/login');
+    const codes = statuses(await Promise.all(Array.from({ length: 30 }, (_, i) => c.post('/login', { email, password: `guess-${i}` }))));
+    expect(codes.every((code) => code === 401 || code === 429)).toBe(true);
+    expect(codes.filter((code) => code === 401).length).toBeLessThanOrEqual(10);
+    await t.http().post(LOGIN).send({ email, password: 'guess-x' }).expect(429);
+  });
+});
+
+describe('login rate limit while Redis is briefly down', () => {
+  let redis: TestRedis;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    t = await startTestApp({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('still logs in, and still limits guesses (counted in memory), until Redis is back', async () => {
+    await redis.stop();
+    await t.http().post(LOGIN).send(TEST_ADMIN).expect(200);
+    const email = 'while-down@test.local';
+    for (let i = 0; i < 10; i++) await t.http().post(LOGIN).send({ email, password: `guess-${i}` }).expect(401);
+    const limited = await t.http().post(LOGIN).send({ email, password: 'guess-x' }).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+    await redis.start();
+    // Once reconnected, attempts are counted in Redis again (shared by the replicas).
+    const client = new Redis(redis.url);
+    try {
+      const after = 'after-outage@test.local';
+      const deadline = Date.now() + 15_000;
+      let keys: string[] = [];
+      while (keys.length === 0 && Date.now() < deadline) {
+        await t.http().post(LOGIN).send({ email: after, password: 'typo' }).expect(401);
+        keys = await client.keys(`${t.config.queuePrefix}:login-failures:*${after}`);
+        if (keys.length === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(keys).toHaveLength(1);
+      await t.http().post(LOGIN).send(TEST_ADMIN).expect(200);
+    } finally {
+      client.disconnect();
+    }
   });
 });
 

@@ -1,8 +1,7 @@
-import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthUser, Public } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
-import { LoginThrottlerGuard } from '../../auth/login-throttler.guard';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { clearSessionCookie, safeNext, setSessionCookie } from '../session-cookies';
 import { WebController } from '../web-controller.decorator';
@@ -32,9 +31,8 @@ export class LoginController {
     this.render(res, { next: safeNext(next), email: '', errorKey: null, loggedOut: loggedOut === '1' });
   }
 
-  /** Same rate limit as the API login (LoginThrottlerGuard: per address and e-mail). */
+  /** Same rate limit as the API login (AuthService.login: per address and e-mail; a 429 is rendered by the page error filter). */
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   @Post('login')
   async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: Response): Promise<void> {
     const email = str(body.email).trim();
