@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Organization } from '../organizations/organization.entity';
+import { User } from '../users/user.entity';
 
 export const EVENT_KINDS = ['training', 'workshop', 'seminar', 'conference'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -7,13 +9,22 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 export const REGISTRATION_MODES = ['open', 'invite_only'] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
+/** Keys, indexes and constraints as migrations/1764400100000-Events.ts creates them. */
 @Entity('event')
+@Check('event_kind_check', "kind IN ('training', 'workshop', 'seminar', 'conference')")
+@Check('event_capacity_check', 'capacity IS NULL OR capacity >= 0')
+@Check('event_registration_mode_check', "registration_mode IN ('open', 'invite_only')")
+@Check('event_reminder_hours_before_check', 'reminder_hours_before >= 0')
+@Check('event_status_check', "status IN ('draft', 'published', 'completed', 'cancelled')")
+@Check('event_ends_after_start', 'ends_at > starts_at')
+// The last line against overbooking, whatever the code path.
+@Check('event_capacity_not_exceeded', 'confirmed_count >= 0 AND (capacity IS NULL OR confirmed_count <= capacity)')
 export class TrainingEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   /** For the public page /e/:slug; unique. */
-  @Index({ unique: true })
+  @Index('uq_event_slug', { unique: true })
   @Column()
   slug: string;
 
@@ -39,7 +50,8 @@ export class TrainingEvent {
   audienceEn: string | null;
 
   /** The organizer unit; scope checks use it. */
-  @Index()
+  @Index('idx_event_organization_id')
+  @ForeignKey(() => Organization, { onDelete: 'RESTRICT' })
   @Column({ type: 'uuid' })
   organizationId: string;
 
@@ -47,6 +59,7 @@ export class TrainingEvent {
   venue: string | null;
 
   /** Stored in UTC; shown in `timezone`. */
+  @Index('idx_event_starts_at')
   @Column({ type: 'timestamptz' })
   startsAt: Date;
 
@@ -84,10 +97,11 @@ export class TrainingEvent {
   @Column({ type: 'int', default: 24 })
   reminderHoursBefore: number;
 
-  @Index()
+  @Index('idx_event_status')
   @Column({ type: 'varchar', default: 'draft' })
   status: EventStatus;
 
+  @ForeignKey(() => User, { onDelete: 'SET NULL' })
   @Column({ type: 'uuid', nullable: true })
   createdById: string | null;
 

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** Keys, indexes and constraints as migrations/1764400000000-Platform.ts creates them. */
 @Entity('organization')
 export class Organization {
   @PrimaryGeneratedColumn('uuid')
@@ -23,12 +24,13 @@ export class Organization {
   @Column({ type: 'varchar', nullable: true })
   nameEn: string | null;
 
-  @Index()
+  @Index('idx_organization_parent_id')
+  @ForeignKey(() => Organization, { onDelete: 'RESTRICT' })
   @Column({ type: 'uuid', nullable: true })
   parentId: string | null;
 
   /** Ancestors' ids, root first: subtree queries are `id = X OR X = ANY(path)`. */
-  @Index({ spatial: false })
+  @Index('idx_organization_path', { type: 'gin' })
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   path: string[];
 

@@ -1,4 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Exclusion, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { Speaker } from '../speakers/speaker.entity';
+import { Session } from './session.entity';
 
 export const SPEAKER_ROLES = ['presenter', 'moderator'] as const;
 export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
@@ -9,10 +11,16 @@ export type SpeakerRole = (typeof SPEAKER_ROLES)[number];
  * constraint that refuses a speaker in two overlapping active sessions.
  */
 @Entity('session_speaker')
+@Check('session_speaker_role_check', "role IN ('presenter', 'moderator')")
+// '[)' ranges: a session ending at 10:00 and one starting at 10:00 do not overlap.
+@Exclusion('session_speaker_no_overlap', 'USING gist (speaker_id WITH =, during WITH &&) WHERE (active)')
 export class SessionSpeaker {
+  @ForeignKey(() => Session, { onDelete: 'CASCADE' })
   @PrimaryColumn({ type: 'uuid' })
   sessionId: string;
 
+  @Index('idx_session_speaker_speaker_id')
+  @ForeignKey(() => Speaker, { onDelete: 'RESTRICT' })
   @PrimaryColumn({ type: 'uuid' })
   speakerId: string;
 
@@ -25,4 +33,12 @@ export class SessionSpeaker {
 
   @Column({ type: 'int', default: 0 })
   sortOrder: number;
+
+  /**
+   * The session's [starts_at, ends_at) range, copied here for the exclusion constraint.
+   * Written only in SQL by SessionsRepository, never through the entity: not selected,
+   * inserted or updated by TypeORM.
+   */
+  @Column({ type: 'tstzrange', select: false, insert: false, update: false })
+  during: string;
 }

@@ -1,12 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TrainingEvent } from '../events/event.entity';
 
 /** An agenda item of an event, inside the event's time span. */
 @Entity('session')
+@Check('session_ends_after_start', 'ends_at > starts_at')
+@Index('idx_session_event_id_starts_at', ['eventId', 'startsAt'])
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index()
+  @ForeignKey(() => TrainingEvent, { onDelete: 'CASCADE' })
   @Column({ type: 'uuid' })
   eventId: string;
 
