@@ -1,5 +1,6 @@
-import { Injectable, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { UnauthorizedError } from '../http/domain-errors';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthUser } from './auth-user';
@@ -51,7 +52,7 @@ export class AuthService implements OnModuleInit {
     const user = await this.users.findForLogin(email);
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
     if (!user || !ok) {
-      throw new UnauthorizedException(WRONG);
+      throw new UnauthorizedError(WRONG);
     }
     await this.attempts.clear(clientIp, email);
     const dto = UserDto.from(user);

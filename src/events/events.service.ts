@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { isUniqueViolation } from '../database/constraint-errors';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { Page, toPage } from '../http/pagination';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
@@ -215,9 +216,4 @@ export class EventsService {
       throw new InvalidInputError('registrationClosesAt', 'must be after registrationOpensAt');
     }
   }
-}
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const d = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : undefined;
-  return d?.code === '23505' && d.constraint === constraint;
 }

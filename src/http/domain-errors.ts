@@ -3,7 +3,7 @@
  * Messages say what is wrong and, where it helps, what to do.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 403 | 404 | 409 | 422;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422;
   /** Extra fields merged into the error body (e.g. `errors` for 422, `current` for 409). */
   readonly details: Record<string, unknown>;
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -22,6 +22,11 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly status = 409 as const;
+}
+
+/** Credentials that do not identify anyone (a wrong e-mail or password). */
+export class UnauthorizedError extends DomainError {
+  readonly status = 401 as const;
 }
 
 export class ForbiddenError extends DomainError {

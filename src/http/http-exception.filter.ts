@@ -1,17 +1,16 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { constraintError } from '../database/constraint-errors';
+import { pgErrorOf } from '../database/pg-error';
 import { DomainError } from './domain-errors';
 import { redactUrl } from './log-redaction';
 
-// PostgreSQL error codes that mean "the input was wrong" or "the state forbids it", never a 500.
-const PG_STATUS: Record<string, number> = {
-  '23505': 409, // unique_violation
-  '23P01': 409, // exclusion_violation
-  '23503': 409, // foreign_key_violation
-  '23514': 409, // check_violation
-  '23502': 400, // not_null_violation (a required field sent as null that no DTO caught)
+// PostgreSQL data exceptions that mean "the input was wrong", never a 500. Their message names a
+// type or a value, not a table; integrity violations (class 23) go through constraintError().
+const PG_BAD_INPUT: Record<string, number> = {
   '22P02': 400, // invalid_text_representation (e.g. a bad uuid)
   '22001': 400, // string_data_right_truncation
   '22003': 400, // numeric_value_out_of_range
@@ -70,13 +69,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const body = typeof r === 'string' ? { statusCode: status, message: r, error: STATUS_CODES[status] } : { statusCode: status, ...(r as object) };
       return { status, body };
     }
-    if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string })?.code ?? '';
-      const status = PG_STATUS[code];
-      if (status) {
-        const detail = (exception.driverError as { detail?: string }).detail;
-        return { status, body: { statusCode: status, message: detail ?? exception.message, error: STATUS_CODES[status] } };
-      }
+    if (exception instanceof QueryFailedError || exception instanceof DatabaseError) {
+      // PostgreSQL's `detail` ("Key (email)=(...) already exists", table names) is for the log only.
+      const domain = constraintError(exception);
+      if (domain) return this.toResponse(domain);
+      const pg = pgErrorOf(exception);
+      const status = pg && PG_BAD_INPUT[pg.code];
+      if (status) return { status, body: { statusCode: status, message: pg.message ?? 'the input is not valid', error: STATUS_CODES[status] } };
     }
     // body-parser errors (malformed JSON, too large) carry their own 4xx status.
     const s = (exception as { status?: number; statusCode?: number })?.status ?? (exception as { statusCode?: number })?.statusCode;

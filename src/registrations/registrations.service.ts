@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { constraintError, isUniqueViolation } from '../database/constraint-errors';
 import { TrainingEvent } from '../events/event.entity';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { Page, toPage } from '../http/pagination';
@@ -22,12 +23,9 @@ import { SEAT_STATUSES, SeatsService } from './seats.service';
 
 const ORGANIZER_ROLES = new Set(['organizer', 'admin']);
 
-/** A unique violation on the (event, lower(email)) index, as a 409 that says what to do. */
+/** A unique violation on the (event, lower(email)) index, as a 409 that says what to do (see constraintError). */
 export function duplicateEmailError(err: unknown, email: string): ConflictError | null {
-  if (err instanceof QueryFailedError && (err.driverError as { constraint?: string })?.constraint === 'uq_registration_event_email') {
-    return new ConflictError(`${email} is already registered for this event; edit or cancel that registration instead`, { field: 'email' });
-  }
-  return null;
+  return isUniqueViolation(err, 'uq_registration_event_email') ? (constraintError(err, { email }) as ConflictError) : null;
 }
 
 @Injectable()

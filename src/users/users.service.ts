@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
+import { constraintError } from '../database/constraint-errors';
 import { runInTransaction } from '../database/transaction';
 import { ConflictError, NotFoundError } from '../http/domain-errors';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -32,7 +33,7 @@ export class UsersService {
 
   async create(dto: CreateUserDto): Promise<UserDto> {
     await this.organizations.mustExist(dto.organizationId);
-    const taken = () => new ConflictError(`a user with the e-mail ${dto.email} already exists`);
+    const taken = () => new ConflictError(`a user with the e-mail ${dto.email} already exists`, { field: 'email' });
     if (await this.users.existsBy({ email: dto.email })) throw taken();
     const user = this.users.create({
       email: dto.email,
@@ -45,8 +46,7 @@ export class UsersService {
       return UserDto.from(await this.users.save(user));
     } catch (err) {
       // Two requests with one e-mail at once: the unique index decides, the loser gets the same 409.
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw taken();
-      throw err;
+      throw constraintError(err, { email: dto.email }) ?? err;
     }
   }
 

@@ -1,8 +1,9 @@
-import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthUser, Public } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { UnauthorizedError } from '../../http/domain-errors';
 import { clearSessionCookie, safeNext, setSessionCookie } from '../session-cookies';
 import { WebController } from '../web-controller.decorator';
 
@@ -42,7 +43,7 @@ export class LoginController {
       setSessionCookie(res, this.config, accessToken);
       res.redirect(303, next);
     } catch (err) {
-      if (!(err instanceof UnauthorizedException)) throw err;
+      if (!(err instanceof UnauthorizedError)) throw err;
       res.status(HttpStatus.UNAUTHORIZED);
       this.render(res, { next, email, errorKey: 'auth.wrong', loggedOut: false });
     }
