@@ -1,10 +1,37 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp, createWorker } from './bootstrap';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { isConnectionLost, logConnectionError } from './database/connection-errors';
 import { DatabaseUnreachableError } from './database/database-setup';
 import { RedisUnreachableError } from './queue/redis';
 
+/**
+ * The last line of defence of a long-running process (issue 14). A promise
+ * nobody awaited is logged, in the async context it was rejected in, so the
+ * line carries its request's id (nestjs-pino binds the request logger there),
+ * and the process goes on: one request's bug must not end everyone's. An
+ * uncaught exception still ends it, except a lost database connection: that
+ * leaves nothing half-done in this process (pg marks the client unusable and
+ * the pool drops it), so crashing would only turn one error into an outage.
+ */
+function guardProcess(): void {
+  const logger = new Logger('Process');
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ err: reason }, 'Unhandled promise rejection; the process goes on');
+  });
+  process.on('uncaughtException', (err: Error) => {
+    if (isConnectionLost(err)) {
+      logConnectionError(err, 'uncaught');
+      return;
+    }
+    console.error(err);
+    process.exit(1);
+  });
+}
+
 async function main(): Promise<void> {
+  guardProcess();
   const config = loadConfig();
   if (config.runsApi) {
     const app = await createApp(config);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { retryOnceIfConnectionLost } from '../database/connection-errors';
 
 /** What the one check-in statement learns: the event, the registration, and the check-in inserted or found. */
 export interface CheckInAttempt {
@@ -40,7 +41,7 @@ const ATTEMPT_SQL = (match: string) => `
   WITH ev AS (
     SELECT e.id, e.status,
            ($7::uuid IS NULL OR e.organization_id = $7::uuid
-             OR EXISTS (SELECT 1 FROM organization o WHERE o.id = e.organization_id AND $7::uuid = ANY(o.path))) AS in_scope
+             OR EXISTS (SELECT 1 FROM organization o WHERE o.id = e.organization_id AND o.path @> ARRAY[$7::uuid])) AS in_scope
       FROM event e WHERE e.id = $1
   ), reg AS (
     SELECT r.id, r.status, r.full_name, r.email, r.position, r.role, r.organization_id, r.code
@@ -85,7 +86,11 @@ export class CheckInsRepository {
     // A named prepared statement on the pg pool, not DataSource.query(): PostgreSQL then parses and
     // plans this CTE once per connection instead of on every scan (the door's hot path).
     const pool = (this.db.driver as PostgresDriver).master as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: CheckInAttempt[] }> };
-    const { rows } = await pool.query({ name: byCode ? 'td_check_in_by_code' : 'td_check_in_by_id', text: byCode ? BY_CODE : BY_ID, values });
+    // One idempotent statement (ON CONFLICT DO NOTHING, then the existing row is read): safe to run again
+    // when the connection was lost under it, even if it had committed.
+    const { rows } = await retryOnceIfConnectionLost(() =>
+      pool.query({ name: byCode ? 'td_check_in_by_code' : 'td_check_in_by_id', text: byCode ? BY_CODE : BY_ID, values }),
+    );
     return rows[0] ?? null;
   }
 

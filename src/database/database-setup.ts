@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { logConnectionError } from './connection-errors';
 
 /** Thrown when PostgreSQL cannot be reached; main.ts prints it as one clear message. */
 export class DatabaseUnreachableError extends Error {}
@@ -11,6 +12,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  // A connection lost between statements is an 'error' event; unheard, it would end the process.
+  // The statement in flight fails with it anyway, and start-up reports that.
+  client.on('error', (err) => logConnectionError(err, 'database setup'));
   try {
     await client.connect();
   } catch (err) {
@@ -43,7 +47,9 @@ const MIGRATION_LOCK = 7_414_021_611;
 /**
  * Applies pending migrations under a PostgreSQL advisory lock, so that two
  * replicas starting at once never both migrate: the second waits, then finds
- * nothing pending.
+ * nothing pending. The lock's connection is one of the pool's, whose clients
+ * all carry an error listener (listenForClientErrors): losing it fails the
+ * statement in flight, never the process.
  */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { DatabaseUnavailableException, isConnectionLost } from '../database/connection-errors';
 import { constraintError } from '../database/constraint-errors';
 import { pgErrorOf } from '../database/pg-error';
 import { DomainError } from './domain-errors';
@@ -28,6 +29,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
+    // A lost database connection is a 503 to retry, not a bug (src/database/connection-errors.ts).
+    if (isConnectionLost(exception)) {
+      this.logger.warn(`database connection lost: ${(exception as Error).message}; answered 503`);
+      exception = new DatabaseUnavailableException(exception);
+    }
     const { status, body } = this.toResponse(exception);
     // A deliberate 5xx (e.g. /health's 503) is an answer, not a bug: only unexpected errors are logged as such.
     if (status >= 500 && !(exception instanceof HttpException)) {

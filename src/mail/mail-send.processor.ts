@@ -7,8 +7,10 @@ import { MailTransport } from './mail-transport';
 /**
  * `mail.send`: delivers one mail_message. Idempotent: a message already
  * sent or stored is left alone. Without SMTP the message is kept in the
- * local outbox (status `stored`). A failure is recorded and rethrown so
- * BullMQ retries; the last attempt leaves the message `failed`.
+ * local outbox (status `stored`). A failure to send is recorded and rethrown
+ * so BullMQ retries; the last attempt leaves the message `failed`. A mail
+ * sent whose delivery could not be recorded (the database connection was
+ * lost) is remembered with the job in Redis, and the retry only records it.
  */
 @ProcessorOf('mail.send')
 export class MailSendProcessor implements JobProcessor<'mail.send'> {
@@ -26,11 +28,25 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
       await this.messages.markDelivered(m.id, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
       return;
     }
+    // An earlier attempt sent it but could not record that (the database connection was lost):
+    // record it now, never send it twice.
+    const sentBefore = ctx.remembered?.smtpMessageId;
+    if (typeof sentBefore === 'string') {
+      await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: sentBefore, attempts: ctx.attempt });
+      return;
+    }
+    let smtpId: string;
     try {
-      const smtpId = await this.transport.send(m);
-      await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: smtpId, attempts: ctx.attempt });
+      smtpId = await this.transport.send(m);
     } catch (err) {
       await this.messages.recordFailure(m.id, ctx.attempt, (err as Error).message, ctx.isFinalAttempt);
+      throw err;
+    }
+    try {
+      await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: smtpId, attempts: ctx.attempt });
+    } catch (err) {
+      // The mail went out: it must not be recorded as failed, nor sent again by the retry.
+      await ctx.remember({ smtpMessageId: smtpId });
       throw err;
     }
   }

@@ -10,6 +10,15 @@ export interface JobContext {
   attempt: number;
   /** No retry follows if this attempt throws: record a final failure. */
   isFinalAttempt: boolean;
+  /** What earlier attempts of this job recorded with remember(), or undefined. */
+  remembered?: Record<string, unknown>;
+  /**
+   * Records facts for the later attempts of this job, in Redis with the job
+   * (BullMQ progress): for a side effect outside the database that the
+   * database could not record, e.g. a mail that went out just before the
+   * connection was lost, so a retry records it instead of doing it again.
+   */
+  remember(facts: Record<string, unknown>): Promise<void>;
 }
 
 /** A job's processor: runs once per attempt, must be safe to run twice (check stored state first). */

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { ModuleRef } from '@nestjs/core';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { isConnectionLost } from '../database/connection-errors';
 import { runInTransaction } from '../database/transaction';
 import { JOB_QUEUE, QueueName } from './jobs';
 import { ClaimedOutboxRow, OutboxRepository, StuckCandidateRow } from './outbox.repository';
@@ -41,6 +42,10 @@ export interface SweepResult {
  * makes a re-add (a relay that died between Redis and its commit) a no-op.
  * Idle cost: one indexed query every POLL_MS, none while Redis is down.
  *
+ * A lost database connection fails one pass (its transaction rolls back,
+ * the rows stay pending) and the next poll tries again, so the relay resumes
+ * by itself when PostgreSQL is back.
+ *
  * It also sweeps, once a minute, for rows stuck `enqueued`: a job that
  * vanished from Redis (flushed, restarted without persistence) would
  * otherwise leave its row `enqueued` forever. See sweepStuck().
@@ -53,6 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private nudged = false;
   private stopped = true;
   private redisWasDown = false;
+  private databaseWasDown = false;
   private queues: Partial<Record<QueueName, Queue>> = {};
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> | undefined;
@@ -165,8 +171,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private tick(): void {
     this.nudged = false;
     this.running = this.relayDue()
-      .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn(`outbox relay: ${(err as Error).message}; retrying`))
+      .then(() => {
+        if (this.databaseWasDown) this.logger.log('PostgreSQL is back: relaying pending outbox rows');
+        this.databaseWasDown = false;
+      })
+      .catch((err: unknown) => {
+        // A rolled-back claim leaves its rows pending; jobs it already added are re-added under the
+        // same ids, which BullMQ ignores. An outage is reported once, not at every poll.
+        if (!isConnectionLost(err)) this.logger.warn(`outbox relay: ${(err as Error).message}; retrying`);
+        else if (!this.databaseWasDown) this.logger.warn(`outbox relay: PostgreSQL connection lost (${(err as Error).message}); retrying every ${POLL_MS} ms`);
+        this.databaseWasDown ||= isConnectionLost(err);
+      })
       .finally(() => {
         this.running = undefined;
         this.schedule(this.nudged ? 0 : POLL_MS);

@@ -51,17 +51,27 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     const attempt = job.attemptsMade + 1;
     const isFinalAttempt = attempt >= (job.opts.attempts ?? 1);
     const jobId = job.id ?? '';
+    const remembered = isRecord(job.progress) ? job.progress : undefined;
+    const remember = async (facts: Record<string, unknown>) => job.updateProgress({ ...(isRecord(job.progress) ? job.progress : {}), ...facts });
     try {
       const processor = this.registry.get(job.name);
       if (!processor) throw new UnrecoverableError(`no processor is registered for job "${job.name}"`);
-      await processor.process(job.data, { jobId, attempt, isFinalAttempt });
+      await processor.process(job.data, { jobId, attempt, isFinalAttempt, remembered, remember });
     } catch (err) {
       const final = isFinalAttempt || err instanceof UnrecoverableError;
       const message = (err as Error).message ?? String(err);
       this.logger.warn(`${jobId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${message}`);
-      await this.outbox.recordFailure(jobId, attempt, message, final);
+      try {
+        await this.outbox.recordFailure(jobId, attempt, message, final);
+      } catch (e) {
+        // Usually the same lost database connection: BullMQ's retry is what matters, and the
+        // sweeper records a final failure that could not be recorded here.
+        this.logger.warn(`${jobId}: could not record the failure on the outbox row: ${(e as Error).message}`);
+      }
       throw err;
     }
+    // A lost connection here fails the attempt: the retry finds the work done (processors check the
+    // stored state first) and records the completion then.
     await this.outbox.markCompleted(jobId, attempt);
   }
 
@@ -123,6 +133,10 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
   async beforeApplicationShutdown(): Promise<void> {
     await this.closing;
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 // Mail is I/O bound (SMTP round trips): many at once keeps a pooled transport busy.

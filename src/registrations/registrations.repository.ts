@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { retryOnceIfConnectionLost } from '../database/connection-errors';
 import { runInTransaction } from '../database/transaction';
 import { TrainingEvent } from '../events/event.entity';
 import type { PreparedMail } from '../mail/mail.service';
@@ -70,7 +71,8 @@ export class RegistrationsRepository {
    * without TypeORM's query building and entity mapping.
    */
   async findEventFast(id: string): Promise<TrainingEvent | null> {
-    const { rows } = await this.pool().query({ name: 'td_registration_event', text: EVENT_SQL, values: [id] });
+    // A read: run again on a fresh connection when the first one was lost under it.
+    const { rows } = await retryOnceIfConnectionLost(() => this.pool().query({ name: 'td_registration_event', text: EVENT_SQL, values: [id] }));
     return rows[0] ? Object.assign(new TrainingEvent(), rows[0]) : null;
   }
 

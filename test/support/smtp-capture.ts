@@ -18,8 +18,11 @@ export class SmtpCapture {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  /** `rejectRcpt` makes the server refuse these recipients (a permanent 550), for failure tests. */
-  static async start(opts: { rejectRcpt?: (address: string) => boolean } = {}): Promise<SmtpCapture> {
+  /**
+   * `rejectRcpt` makes the server refuse these recipients (a permanent 550), for failure tests;
+   * `delayMs` holds each message that long before accepting it (a slow server keeps jobs active).
+   */
+  static async start(opts: { rejectRcpt?: (address: string) => boolean; delayMs?: number } = {}): Promise<SmtpCapture> {
     let capture: SmtpCapture | undefined;
     const server = new SMTPServer({
       secure: false,
@@ -36,7 +39,8 @@ export class SmtpCapture {
       },
       onData(stream, _session, callback) {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
             capture!.messages.push(mail);
             capture!.notify();
             callback();
