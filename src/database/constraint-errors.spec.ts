@@ -62,13 +62,14 @@ describe('constraintError', () => {
     ['an exclusion constraint', { code: '23P01', constraint: 'session_speaker_no_overlap', table: 'session_speaker', message: 'conflicting key value violates exclusion constraint "session_speaker_no_overlap"', detail: 'Key (speaker_id, during)=(…) conflicts with existing key (…).' }, 409],
     ['a not-null violation', { code: '23502', table: 'event', column: 'title', message: 'null value in column "title" of relation "event" violates not-null constraint', detail: 'Failing row contains (…).' }, 400],
     ['a foreign key on a server with translated messages', { code: '23503', constraint: 'event_organization_id_fkey', table: 'event', message: 'insert or update sur la table « event » viole la contrainte', detail: 'La clé (organization_id)=(…) n’est pas présente dans la table « organization ».' }, 409],
-  ])('answers %s without PostgreSQL detail, table or constraint names', (_name, fields, status) => {
+  ])('answers %s without PostgreSQL detail, table or constraint names', (_name, given, status) => {
+    const fields = given as { code: string; constraint?: string; table: string; message: string };
     const e = constraintError(violation(fields));
     expect(e).toMatchObject({ status });
     const text = body(e);
     expect(text).not.toContain('Key (');
     expect(text).not.toContain('Failing row');
-    expect(text).not.toContain(fields.table!);
+    expect(text).not.toContain(fields.table);
     if (fields.constraint) expect(text).not.toContain(fields.constraint);
   });
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { constraintError, SPEAKER_OVERLAP_CONSTRAINT } from '../database/constraint-errors';
+import { PG, pgErrorOf } from '../database/pg-error';
 import { TrainingEvent } from '../events/event.entity';
 import { parseEventTime, toLocalIso } from '../events/event-time';
 import { EDITABLE_STATUSES, EventsService } from '../events/events.service';
@@ -35,8 +37,9 @@ export class SessionsService {
   async create(user: AuthUser, eventId: string, dto: CreateSessionDto): Promise<SessionDto> {
     const event = await this.events.assertManageable(user, eventId);
     const speakers = this.speakerList(dto.speakers);
-    await this.speakers.assertAllVisible(user, speakers.map((s) => s.speakerId));
-    const session = this.sessions.create({
+    const speakerIds = speakers.map((s) => s.speakerId);
+    await this.speakers.assertAllVisible(user, speakerIds);
+    const fields = {
       eventId,
       title: dto.title,
       topic: dto.topic ?? null,
@@ -45,10 +48,13 @@ export class SessionsService {
       position: dto.position ?? 0,
       startsAt: this.time('startsAt', dto.startsAt, event.timezone),
       endsAt: this.time('endsAt', dto.endsAt, event.timezone),
-    });
-    return this.writeAgenda(session, speakers.map((s) => s.speakerId), null, async (manager) => {
+    };
+    return this.writeAgenda(() => ({ ...fields, speakerIds }), null, async (manager) => {
       const locked = await this.lockEditableEvent(manager, eventId);
+      // A fresh entity per run: a retried transaction must not reuse the id a rolled-back save gave it.
+      const session = this.sessions.create(fields);
       this.assertInsideEvent(session, locked);
+      await this.speakers.lockForAgenda(manager, speakerIds);
       const saved = await this.sessions.save(session, manager);
       await this.sessions.replaceSpeakers(manager, saved, speakers);
       return this.toDto(manager, saved, locked.timezone);
@@ -65,11 +71,10 @@ export class SessionsService {
     if (speakers) await this.speakers.assertAllVisible(user, speakers.map((s) => s.speakerId));
     const startsAt = dto.startsAt !== undefined ? this.time('startsAt', dto.startsAt, event.timezone) : undefined;
     const endsAt = dto.endsAt !== undefined ? this.time('endsAt', dto.endsAt, event.timezone) : undefined;
-    let checked: Session = current;
-    let speakerIds: string[] = [];
+    // What the last run tried to write, for the 409 that names the clashing session.
+    let attempted = { startsAt: current.startsAt, endsAt: current.endsAt, speakerIds: [] as string[] };
     return this.writeAgenda(
-      () => checked,
-      () => speakerIds,
+      () => attempted,
       id,
       async (manager) => {
         const locked = await this.lockEditableEvent(manager, current.eventId);
@@ -82,15 +87,17 @@ export class SessionsService {
         if (startsAt !== undefined) session.startsAt = startsAt;
         if (endsAt !== undefined) session.endsAt = endsAt;
         this.assertInsideEvent(session, locked);
-        checked = session;
+        // Only a new speaker list or new times can clash; the session's row lock keeps its current list still.
+        const speakerIds = speakers
+          ? speakers.map((s) => s.speakerId)
+          : timesChanged
+            ? (await this.sessions.speakersOf([id], manager)).get(id)!.map((s) => s.speakerId)
+            : [];
+        attempted = { startsAt: session.startsAt, endsAt: session.endsAt, speakerIds };
+        await this.speakers.lockForAgenda(manager, speakerIds);
         const saved = await this.sessions.save(session, manager);
-        if (speakers) {
-          speakerIds = speakers.map((s) => s.speakerId);
-          await this.sessions.replaceSpeakers(manager, saved, speakers);
-        } else if (timesChanged) {
-          speakerIds = (await this.sessions.speakersOf([id], manager)).get(id)!.map((s) => s.speakerId);
-          await this.sessions.syncSpeakerRanges(manager, saved);
-        }
+        if (speakers) await this.sessions.replaceSpeakers(manager, saved, speakers);
+        else if (timesChanged) await this.sessions.syncSpeakerRanges(manager, saved);
         return this.toDto(manager, saved, locked.timezone);
       },
     );
@@ -122,21 +129,27 @@ export class SessionsService {
    * Runs `work` in a transaction; a clash on the overlap constraint becomes a
    * 409 naming the other session, looked up after the rollback (the winner of a
    * race has committed by then).
+   *
+   * Lock order, the same in every agenda write: the event (FOR SHARE), the
+   * session (FOR UPDATE, when it exists), then its speakers in id order. Two
+   * writers sharing a speaker therefore queue on the speaker's row, and the
+   * second one's insert sees the first one's committed row (a clean 23P01)
+   * instead of both waiting on each other inside the exclusion constraint's
+   * check (40P01). Any abort that is left is retried by the transaction helper.
    */
   private async writeAgenda(
-    session: Session | (() => Session),
-    speakerIds: string[] | (() => string[]),
+    attempted: () => { startsAt: Date; endsAt: Date; speakerIds: string[] },
     exceptSessionId: string | null,
     work: (manager: EntityManager) => Promise<SessionDto>,
   ): Promise<SessionDto> {
     try {
       return await this.sessions.transaction(work);
     } catch (err) {
-      if (!(err instanceof QueryFailedError) || (err.driverError as { code?: string }).code !== '23P01') throw err;
-      const s = typeof session === 'function' ? session() : session;
-      const ids = typeof speakerIds === 'function' ? speakerIds() : speakerIds;
-      const other = await this.sessions.findOverlap(ids, s.startsAt, s.endsAt, exceptSessionId);
-      if (!other) throw new ConflictError('a speaker is already in an overlapping session; reload the agenda and try again', { field: 'speakers' });
+      const pg = pgErrorOf(err);
+      if (pg?.code !== PG.exclusionViolation || pg.constraint !== SPEAKER_OVERLAP_CONSTRAINT) throw err;
+      const a = attempted();
+      const other = await this.sessions.findOverlap(a.speakerIds, a.startsAt, a.endsAt, exceptSessionId);
+      if (!other) throw constraintError(err)!;
       const name = [other.honorific, other.speakerName].filter(Boolean).join(' ');
       const from = toLocalIso(other.startsAt, other.timezone);
       const to = toLocalIso(other.endsAt, other.timezone);

@@ -16,6 +16,16 @@ export class SpeakersRepository {
   }
 
   /**
+   * Locks the speakers' rows (FOR NO KEY UPDATE, which foreign-key checks do not wait for) in id
+   * order, inside `manager`'s transaction; returns the ids that still exist.
+   */
+  async lockInIdOrder(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await manager.query('SELECT id FROM speaker WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
    * A page of the directory seen from `scopeRoot` (null = everything), by name.
    * Each word of `q` must occur in the accent-folded name; td_search_fold (an
    * IMMUTABLE unaccent + đ→d + lower wrapper) backs a trigram GIN index.

@@ -46,6 +46,17 @@ export class SpeakersService {
     return found;
   }
 
+  /**
+   * For agenda writes: locks the speakers in id order until `manager`'s transaction ends, so that
+   * two writers sharing a speaker queue here instead of deadlocking in the overlap constraint's
+   * check; 404 for a speaker deleted since it was checked.
+   */
+  async lockForAgenda(manager: EntityManager, ids: string[]): Promise<void> {
+    const found = await this.speakers.lockInIdOrder(manager, ids);
+    const missing = ids.find((id) => !found.has(id));
+    if (missing) throw new NotFoundError('Speaker', missing);
+  }
+
   async list(user: AuthUser, q: ListSpeakersQueryDto): Promise<Page<SpeakerDto>> {
     const [rows, total] = await this.speakers.searchVisible(this.scope.scopeRoot(user), q.q, q.page, q.pageSize);
     return toPage(rows, total, q, SpeakerDto.from);

@@ -21,6 +21,20 @@ describe('sessions: a speaker is never in two overlapping sessions', () => {
     await t?.close();
   });
 
+  /** Until some backend of this database waits for another transaction (a row or exclusion-check wait). */
+  const waitForLockWait = async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE NOT l.granted AND l.locktype IN ('transactionid', 'tuple') AND a.datname = current_database()`,
+      );
+      if (n > 0) return;
+      if (Date.now() > deadline) throw new Error('the request never waited for the other transaction');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
   const post = (eventId: string, body: object) => t.http().post(`/api/v1/events/${eventId}/sessions`).set(organizer.auth).send(body);
 
   it('refuses an overlapping session in another event with a 409 naming the session, the event and the times', async () => {
@@ -63,6 +77,72 @@ describe('sessions: a speaker is never in two overlapping sessions', () => {
       expect(loser.body.message).toContain(`Trần Thị Bình ${round}`);
       const rows = await t.dataSource.query('SELECT count(*)::int AS n FROM session_speaker WHERE speaker_id = $1', [speaker.id]);
       expect(rows[0].n).toBe(1);
+    }
+  });
+
+  it('lets one of many concurrent requests sharing speakers (listed in either order) win; every other one gets a 409, never a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const s1 = await createSpeaker(t, organizer, { fullName: `Đỗ Văn Hải ${round}` });
+      const s2 = await createSpeaker(t, organizer, { fullName: `Hoàng Thị Lan ${round}` });
+      const body = (i: number) => ({
+        title: `Song song ${round}-${i}`,
+        startsAt: '2031-05-06T14:00:00+07:00',
+        endsAt: '2031-05-06T15:00:00+07:00',
+        speakers: i % 2 ? [{ speakerId: s1.id }, { speakerId: s2.id }] : [{ speakerId: s2.id }, { speakerId: s1.id }],
+      });
+      const answers = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => post(i % 2 ? day1.id : day1b.id, body(i))));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      const winner = answers.find((a) => a.status === 201)!;
+      for (const loser of answers.filter((a) => a.status === 409)) expect(loser.body.conflictingSessionId).toBe(winner.body.id);
+      const rows = await t.dataSource.query('SELECT count(*)::int AS n FROM session_speaker WHERE speaker_id = ANY($1::uuid[])', [[s1.id, s2.id]]);
+      expect(rows[0].n).toBe(2);
+    }
+  });
+
+  it('retries a real deadlock in the overlap check (40P01): the request answers the named 409, not a 500', async () => {
+    const speaker = await createSpeaker(t, organizer, { fullName: 'Ngô Thị Mai' });
+    const other = await t.dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      // Another writer holds an uncommitted overlapping row for the speaker...
+      await other.startTransaction();
+      const [{ id: otherSessionId }] = await other.query(
+        `INSERT INTO session (event_id, title, starts_at, ends_at) VALUES ($1, 'Phiên chen ngang', '2031-05-06T03:00:00Z', '2031-05-06T04:00:00Z') RETURNING id`,
+        [day1b.id],
+      );
+      await other.query(`INSERT INTO session_speaker (session_id, speaker_id, during) VALUES ($1, $2, tstzrange('2031-05-06T03:00:00Z', '2031-05-06T04:00:00Z', '[)'))`, [otherSessionId, speaker.id]);
+      // ...so the request's exclusion check waits for it, while holding its FOR SHARE lock on day1...
+      const pending = post(day1.id, { title: 'Bị chặn', startsAt: '2031-05-06T10:30:00+07:00', endsAt: '2031-05-06T11:30:00+07:00', speakers: [{ speakerId: speaker.id }] }).then((r) => r);
+      await waitForLockWait();
+      // ...and the writer then waits for that lock: a cycle. PostgreSQL aborts the request's transaction (it waited first).
+      await other.query('UPDATE event SET updated_at = updated_at WHERE id = $1', [day1.id]);
+      await other.commitTransaction();
+      const res = await pending;
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ field: 'speakers', speakerId: speaker.id, conflictingSessionId: otherSessionId, conflictingSessionTitle: 'Phiên chen ngang' });
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+  });
+
+  it('answers 404 naming a speaker deleted while the session was being written, not a database error', async () => {
+    const speaker = await createSpeaker(t, organizer, { fullName: 'Vũ Văn Nam' });
+    const client = await t.dataSource.createQueryRunner();
+    await client.connect();
+    try {
+      await client.startTransaction();
+      await client.query('DELETE FROM speaker WHERE id = $1', [speaker.id]);
+      // The request checks the speaker (still visible: the delete is not committed), then waits on its row.
+      const pending = post(day1b.id, { title: 'Muộn', startsAt: '2031-05-06T12:00:00+07:00', endsAt: '2031-05-06T12:30:00+07:00', speakers: [{ speakerId: speaker.id }] }).then((r) => r);
+      await waitForLockWait();
+      await client.commitTransaction();
+      const res = await pending;
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, message: `Speaker ${speaker.id} was not found` });
+      expect(JSON.stringify(res.body)).not.toMatch(/Key \(|session_speaker|fkey/);
+    } finally {
+      await client.release();
     }
   });
 
