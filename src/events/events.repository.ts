@@ -48,7 +48,7 @@ export class EventsRepository {
     if (scope) q.andWhere(scope.sql, scope.params);
     if (f.status) q.andWhere('e.status = :status', { status: f.status });
     if (f.organizationId) {
-      q.andWhere('e.organization_id IN (SELECT fo.id FROM organization fo WHERE fo.id = :orgId OR :orgId = ANY(fo.path))', { orgId: f.organizationId });
+      q.andWhere('e.organization_id IN (SELECT fo.id FROM organization fo WHERE fo.id = :orgId OR fo.path @> ARRAY[:orgId]::uuid[])', { orgId: f.organizationId });
     }
     // Events overlapping [from, to].
     if (f.from) q.andWhere('e.ends_at >= :from', { from: f.from });

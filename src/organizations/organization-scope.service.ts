@@ -44,7 +44,7 @@ export class OrganizationScopeService {
     const root = this.scopeRoot(user);
     if (root === null) return null;
     return {
-      sql: `${column} IN (SELECT so.id FROM organization so WHERE so.id = :scopeRoot OR :scopeRoot = ANY(so.path))`,
+      sql: `${column} IN (SELECT so.id FROM organization so WHERE so.id = :scopeRoot OR so.path @> ARRAY[:scopeRoot]::uuid[])`,
       params: { scopeRoot: root },
     };
   }

@@ -29,7 +29,7 @@ export class Organization {
   @Column({ type: 'uuid', nullable: true })
   parentId: string | null;
 
-  /** Ancestors' ids, root first: subtree queries are `id = X OR X = ANY(path)`. */
+  /** Ancestors' ids, root first: subtree queries are `id = X OR path @> ARRAY[X]` (GIN-indexed; `X = ANY(path)` is not). */
   @Index('idx_organization_path', { type: 'gin' })
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   path: string[];

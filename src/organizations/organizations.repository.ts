@@ -27,14 +27,14 @@ export class OrganizationsRepository {
       .orderBy('cardinality(o.path)', 'ASC')
       .addOrderBy('o.name', 'ASC')
       .addOrderBy('o.id', 'ASC');
-    if (rootId) q.andWhere('(o.id = :rootId OR :rootId = ANY(o.path))', { rootId });
+    if (rootId) q.andWhere('(o.id = :rootId OR o.path @> ARRAY[:rootId]::uuid[])', { rootId });
     if (parentId) q.andWhere('o.parent_id = :parentId', { parentId });
     return q.getMany();
   }
 
   /** Whether `id` is `rootId` or one of its descendants. */
   async isInSubtree(id: string, rootId: string): Promise<boolean> {
-    const rows: unknown[] = await this.repo.query('SELECT 1 FROM organization WHERE id = $1 AND (id = $2 OR $2 = ANY(path))', [id, rootId]);
+    const rows: unknown[] = await this.repo.query('SELECT 1 FROM organization WHERE id = $1 AND (id = $2 OR path @> ARRAY[$2]::uuid[])', [id, rootId]);
     return rows.length > 0;
   }
 
@@ -62,7 +62,7 @@ export class OrganizationsRepository {
 
   /** Rewrites descendants' paths after `orgId` moved: the old prefix (up to and including it) becomes `newPrefix`. */
   async repathDescendants(manager: EntityManager, orgId: string, oldPrefixLength: number, newPrefix: string[]): Promise<void> {
-    await manager.query(`UPDATE organization SET path = $2::uuid[] || path[$3:] WHERE $1 = ANY(path)`, [orgId, newPrefix, oldPrefixLength + 1]);
+    await manager.query(`UPDATE organization SET path = $2::uuid[] || path[$3:] WHERE path @> ARRAY[$1]::uuid[]`, [orgId, newPrefix, oldPrefixLength + 1]);
   }
 
   /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */

@@ -22,7 +22,7 @@ export class QuotasRepository {
   /** For each existing id: whether it is `rootId` or one of its descendants. */
   async subtreeMembership(ids: string[], rootId: string): Promise<Map<string, boolean>> {
     const rows: { id: string; inside: boolean }[] = await this.repo.query(
-      'SELECT id, (id = $2 OR $2 = ANY(path)) AS inside FROM organization WHERE id = ANY($1::uuid[])',
+      'SELECT id, (id = $2 OR path @> ARRAY[$2]::uuid[]) AS inside FROM organization WHERE id = ANY($1::uuid[])',
       [ids, rootId],
     );
     return new Map(rows.map((r) => [r.id, r.inside]));

@@ -241,7 +241,7 @@ export class RegistrationsRepository {
   /** Units of the subtree of `rootId` (all when null), for matching names in an import. */
   unitsInSubtree(rootId: string | null): Promise<{ id: string; name: string; abbreviation: string | null; shortName: string | null }[]> {
     return this.repo.query(
-      `SELECT id, name, abbreviation, short_name AS "shortName" FROM organization WHERE $1::uuid IS NULL OR id = $1 OR $1 = ANY(path)`,
+      `SELECT id, name, abbreviation, short_name AS "shortName" FROM organization WHERE $1::uuid IS NULL OR id = $1 OR path @> ARRAY[$1]::uuid[]`,
       [rootId],
     );
   }
@@ -263,7 +263,7 @@ export class RegistrationsRepository {
     if (f.status) q.andWhere('r.status = :status', { status: f.status });
     if (f.role) q.andWhere('r.role = :role', { role: f.role });
     if (f.organizationId) {
-      q.andWhere('r.organization_id IN (SELECT o.id FROM organization o WHERE o.id = :org OR :org = ANY(o.path))', { org: f.organizationId });
+      q.andWhere('r.organization_id IN (SELECT o.id FROM organization o WHERE o.id = :org OR o.path @> ARRAY[:org]::uuid[])', { org: f.organizationId });
     }
     if (f.q) {
       const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

@@ -52,7 +52,7 @@ export class SpeakersRepository {
   async isVisible(ownerId: string | null, scopeRoot: string): Promise<boolean> {
     if (ownerId === null) return true;
     const rows: unknown[] = await this.repo.query(
-      `SELECT 1 FROM organization o WHERE o.id = $1 AND (o.id = $2 OR $2 = ANY(o.path) OR o.id IN (SELECT unnest(path) FROM organization WHERE id = $2))`,
+      `SELECT 1 FROM organization o WHERE o.id = $1 AND (o.id = $2 OR o.path @> ARRAY[$2]::uuid[] OR o.id IN (SELECT unnest(path) FROM organization WHERE id = $2))`,
       [ownerId, scopeRoot],
     );
     return rows.length > 0;
@@ -85,7 +85,7 @@ export class SpeakersRepository {
 export function visibleFrom(alias: string): { sql: string } {
   return {
     sql: `(${alias}.organization_id IS NULL OR ${alias}.organization_id IN (
-      SELECT so.id FROM organization so WHERE so.id = :scopeRoot OR :scopeRoot = ANY(so.path)
+      SELECT so.id FROM organization so WHERE so.id = :scopeRoot OR so.path @> ARRAY[:scopeRoot]::uuid[]
       UNION ALL SELECT unnest(path) FROM organization WHERE id = :scopeRoot))`,
   };
 }

@@ -30,14 +30,14 @@ export class RegistrationPageQueries {
 
   /** Units of the subtree of `rootId` (the event's organizer unit), by name. */
   unitsOfSubtree(rootId: string): Promise<UnitOption[]> {
-    return this.db.query(`SELECT id, name FROM organization WHERE id = $1 OR $1 = ANY(path) ORDER BY name, id`, [rootId]);
+    return this.db.query(`SELECT id, name FROM organization WHERE id = $1 OR path @> ARRAY[$1]::uuid[] ORDER BY name, id`, [rootId]);
   }
 
   /** Labels for every unit the desk may have to show: the organizer subtree and the units of the event's registrations. */
   unitsForDesk(eventId: string, rootId: string): Promise<UnitOption[]> {
     return this.db.query(
       `SELECT id, name FROM organization
-        WHERE id = $2 OR $2 = ANY(path)
+        WHERE id = $2 OR path @> ARRAY[$2]::uuid[]
            OR id IN (SELECT organization_id FROM registration WHERE event_id = $1 AND organization_id IS NOT NULL)
         ORDER BY name, id`,
       [eventId, rootId],
