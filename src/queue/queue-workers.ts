@@ -2,6 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job, UnrecoverableError } from 'bullmq';
+import { isConnectionLost } from '../database/connection-errors';
 import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
 import { JOB_QUEUE, JobName, QUEUES } from './jobs';
 import { OutboxRepository } from './outbox.repository';
@@ -66,7 +67,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
       } catch (e) {
         // Usually the same lost database connection: BullMQ's retry is what matters, and the
         // sweeper records a final failure that could not be recorded here.
-        this.logger.warn(`${jobId}: could not record the failure on the outbox row: ${(e as Error).message}`);
+        if (!isConnectionLost(e)) this.logger.warn(`${jobId}: could not record the failure on the outbox row: ${(e as Error).message}`);
       }
       throw err;
     }

@@ -14,7 +14,7 @@ import { WebController } from '../web-controller.decorator';
 /** Texts the desk script shows (it runs without templates): `desk.js.<key>` in the page language. */
 const JS_TEXTS = [
   'welcome', 'already', 'notRegistered', 'notConfirmed', 'eventClosed', 'forbidden', 'invalid', 'loggedOut', 'failed',
-  'savedOffline', 'synced', 'syncedDuplicate', 'syncFailed', 'searching', 'noMatch', 'checkIn', 'offline', 'cameraError',
+  'savedOffline', 'savedRetry', 'synced', 'syncedDuplicate', 'syncFailed', 'searching', 'noMatch', 'checkIn', 'offline', 'cameraError',
   'atSession', 'statuses.invited', 'statuses.confirmed', 'statuses.declined', 'statuses.waitlisted', 'statuses.cancelled',
 ] as const;
 

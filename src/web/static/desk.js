@@ -95,7 +95,8 @@
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
       body: JSON.stringify(payload),
     }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, body: body }; });
+      var retryAfter = Number(res.headers.get('Retry-After')) || 0;
+      return res.json().catch(function () { return {}; }).then(function (body) { return { status: res.status, body: body, retryAfter: retryAfter }; });
     });
   }
 
@@ -110,6 +111,8 @@
     };
     if (!navigator.onLine) return keep(item);
     return send(item).then(function (r) {
+      // 503: the server is up but its database is not (a restart, a failover); try again soon.
+      if (r.status === 503) return keep(item, r.retryAfter);
       if (r.status >= 500) return keep(item);
       var shown = interpret(r.status, r.body);
       show(shown.kind, shown.title, shown.detail);
@@ -130,12 +133,25 @@
     el('desk-pending').hidden = n === 0;
   }
 
-  function keep(item) {
+  /** Queues a scan; `retryAfter` (seconds, from a 503) means online but the server asked to come back soon. */
+  function keep(item, retryAfter) {
     var list = pending();
     list.push(item);
     savePending(list);
+    if (retryAfter) {
+      show('offline', t('savedRetry'), item.label);
+      scheduleSync(retryAfter);
+      return;
+    }
     show('offline', t('savedOffline'), item.label);
     renderNet(false);
+  }
+
+  var syncTimer;
+  /** A sync sooner than the 10 s retry timer, once (several 503s at once schedule one). */
+  function scheduleSync(seconds) {
+    if (syncTimer) return;
+    syncTimer = setTimeout(function () { syncTimer = undefined; sync(); }, Math.min(seconds, 30) * 1000);
   }
 
   /** Sends the kept scans in order; stops at the first that still cannot get through. */
@@ -149,7 +165,8 @@
       if (!current.length) return Promise.resolve();
       var item = current[0];
       return send(item).then(function (r) {
-        // A server error or an expired session: keep it for later rather than lose it.
+        // A server error (503: its database is away) or an expired session: keep it for later rather than lose it.
+        if (r.status === 503) scheduleSync(r.retryAfter || 2);
         if (r.status >= 500 || r.status === 401) throw new Error('not sent: ' + r.status);
         // Answered (new, duplicate or refused): it leaves the queue either way.
         savePending(pending().filter(function (p) { return p.nonce !== item.nonce; }));
