@@ -3,6 +3,7 @@ import { Eta } from 'eta';
 import type { NextFunction, Request, Response } from 'express';
 import { join, relative } from 'node:path';
 import type { AuthUser } from '../auth/auth-user';
+import { SESSION_COOKIE } from '../auth/auth.guard';
 import type { AppConfig } from '../config/config';
 import { createCsrfMiddleware, CSRF_FIELD } from './csrf';
 import { DEFAULT_LOCALE, isLocale, LANG_COOKIE, Locale, translator } from './i18n/i18n';
@@ -40,6 +41,14 @@ export function configureWeb(app: NestExpressApplication, config: AppConfig): vo
   // Forms post urlencoded bodies; parsed here so that the CSRF check below can read `_csrf`.
   app.useBodyParser('urlencoded', { extended: false });
   const csrf = createCsrfMiddleware(config);
+
+  // A page answered for a session (anything under it names the user, down to the layout's menu) is never
+  // stored: Back after logout on a shared desk PC must not bring it back from the browser's cache.
+  // /static/ is served above and keeps its max-age; pages for visitors without a session keep theirs.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/api/') && req.signedCookies?.[SESSION_COOKIE]) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // JSON API requests render no view (errors under /api/ are JSON, see HttpExceptionFilter): the page
