@@ -2,7 +2,7 @@ import { Body, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { UuidParam } from '../http/uuid-param';
 import { CheckInsService } from './check-ins.service';
 import { CheckInResultDto, CheckInStatsDto, CreateCheckInDto } from './dto/check-in.dto';
@@ -16,6 +16,7 @@ export class EventCheckInsController {
   @Roles('organizer', 'staff')
   @ApiCreatedResponse({ type: CheckInResultDto })
   @ApiOkResponse({ type: CheckInResultDto, description: 'already checked in' })
+  @ApiErrors({ 404: 'unknown code, registration or session of this event', 409: 'the registration is not confirmed (its status is given), or the event is cancelled or a draft' })
   async checkIn(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

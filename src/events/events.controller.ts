@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { Page } from '../http/pagination';
 import { UuidParam } from '../http/uuid-param';
 import { CreateEventDto, EventDto, EventPageDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto';
@@ -14,12 +14,14 @@ export class EventsController {
   @Post()
   @Roles('organizer')
   @ApiCreatedResponse({ type: EventDto })
+  @ApiErrors({ 404: 'organizationId is not a known organization' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateEventDto): Promise<EventDto> {
     return this.events.create(user, dto);
   }
 
   @Get()
   @ApiOkResponse({ type: EventPageDto })
+  @ApiErrors({ 403: 'organizationId is outside your subtree', 404: 'organizationId is not a known organization' })
   list(@CurrentUser() user: AuthUser, @Query() q: ListEventsQueryDto): Promise<Page<EventDto>> {
     return this.events.list(user, q);
   }
@@ -33,6 +35,7 @@ export class EventsController {
   @Patch(':id')
   @Roles('organizer')
   @ApiOkResponse({ type: EventDto })
+  @ApiErrors({ 409: 'the event can no longer be edited, capacity is below the confirmed count, or sessions would fall outside the new times' })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateEventDto): Promise<EventDto> {
     return this.events.update(user, id, dto);
   }
@@ -41,6 +44,7 @@ export class EventsController {
   @HttpCode(200)
   @Roles('organizer')
   @ApiOkResponse({ type: EventDto })
+  @ApiErrors({ 409: 'the transition is not allowed from the current status' })
   publish(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<EventDto> {
     return this.events.publish(user, id);
   }
@@ -49,6 +53,7 @@ export class EventsController {
   @HttpCode(200)
   @Roles('organizer')
   @ApiOkResponse({ type: EventDto })
+  @ApiErrors({ 409: 'the transition is not allowed from the current status' })
   complete(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<EventDto> {
     return this.events.complete(user, id);
   }
@@ -57,6 +62,7 @@ export class EventsController {
   @HttpCode(200)
   @Roles('organizer')
   @ApiOkResponse({ type: EventDto })
+  @ApiErrors({ 409: 'the transition is not allowed from the current status' })
   cancel(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<EventDto> {
     return this.events.cancel(user, id);
   }

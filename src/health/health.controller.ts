@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
@@ -22,6 +22,7 @@ export class HealthController {
    */
   @Public()
   @Get('live')
+  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -29,6 +30,21 @@ export class HealthController {
   /** 200 `{status: "ok", info: {database, redis}}`, or 503 naming what is down. */
   @Public()
   @Get()
+  // Terminus documents its own 503 body; the error filter adds statusCode to it. (Above @HealthCheck(), so applied after it.)
+  @ApiServiceUnavailableResponse({
+    description: 'a dependency is down (named under error)',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: {
+        statusCode: { type: 'integer', example: 503 },
+        status: { type: 'string', enum: ['error'] },
+        info: { type: 'object', nullable: true, additionalProperties: true },
+        error: { type: 'object', nullable: true, additionalProperties: true },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  })
   @HealthCheck()
   check() {
     return this.health.check([

@@ -4,7 +4,7 @@ import { Roles } from '../auth/auth-user';
 import { ApiController } from '../http/api-controller.decorator';
 import { Page } from '../http/pagination';
 import { UuidParam } from '../http/uuid-param';
-import { MailMessageDetailDto, MailMessageDto, MailMessageQueryDto } from './dto/mail-message.dto';
+import { MailMessageDetailDto, MailMessageDto, MailMessagePageDto, MailMessageQueryDto } from './dto/mail-message.dto';
 import { MailMessagesService } from './mail-messages.service';
 
 /** The mails the system wrote, for admins (same data as the /admin/outbox page). */
@@ -14,7 +14,7 @@ export class MailMessagesController {
   constructor(private readonly messages: MailMessagesService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'page of mail messages, newest first' })
+  @ApiOkResponse({ type: MailMessagePageDto, description: 'page of mail messages, newest first' })
   list(@Query() q: MailMessageQueryDto): Promise<Page<MailMessageDto>> {
     return this.messages.list(q);
   }

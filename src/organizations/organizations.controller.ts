@@ -1,7 +1,7 @@
 import { Body, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { UuidParam } from '../http/uuid-param';
 import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
@@ -13,12 +13,14 @@ export class OrganizationsController {
   @Post()
   @Roles('organizer')
   @ApiCreatedResponse({ type: OrganizationDto })
+  @ApiErrors({ 403: 'parentId is outside your subtree, or a top-level unit (admin only)', 404: 'parentId is not a known organization' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.create(user, dto);
   }
 
   @Get()
   @ApiOkResponse({ type: [OrganizationDto] })
+  @ApiErrors({ 403: 'parentId is outside your subtree', 404: 'parentId is not a known organization' })
   list(@CurrentUser() user: AuthUser, @Query() q: ListOrganizationsQueryDto): Promise<OrganizationDto[]> {
     return this.organizations.list(user, q.parentId);
   }
@@ -32,6 +34,7 @@ export class OrganizationsController {
   @Patch(':id')
   @Roles('organizer')
   @ApiOkResponse({ type: OrganizationDto })
+  @ApiErrors({ 409: 'parentId is the organization itself or one of its descendants' })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.update(user, id, dto);
   }

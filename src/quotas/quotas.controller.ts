@@ -1,7 +1,7 @@
 import { Body, Get, ParseArrayPipe, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { UuidParam } from '../http/uuid-param';
 import { QuotaDto, QuotaItemDto } from './dto/quota.dto';
 import { QuotasService } from './quotas.service';
@@ -24,6 +24,7 @@ export class QuotasController {
   @Roles('organizer')
   @ApiBody({ type: [QuotaItemDto] })
   @ApiOkResponse({ type: [QuotaDto] })
+  @ApiErrors({ 409: 'the event is no longer open to quota changes' })
   replace(@CurrentUser() user: AuthUser, @UuidParam() eventId: string, @Body(quotaItems) items: QuotaItemDto[]): Promise<QuotaDto[]> {
     return this.quotas.replace(user, eventId, items);
   }

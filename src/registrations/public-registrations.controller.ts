@@ -1,7 +1,7 @@
 import { Body, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { Public } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { PublicRegistrationDto, RsvpDto } from './dto/public-registration.dto';
 import { PublicRegistrationsService } from './public-registrations.service';
 
@@ -13,6 +13,7 @@ export class PublicRegistrationsController {
 
   @Get(':token')
   @ApiOkResponse({ type: PublicRegistrationDto })
+  @ApiErrors({ 404: 'unknown or expired link' })
   get(@Param('token') token: string): Promise<PublicRegistrationDto> {
     return this.registrations.get(token);
   }
@@ -20,6 +21,7 @@ export class PublicRegistrationsController {
   @Post(':token/rsvp')
   @HttpCode(200)
   @ApiOkResponse({ type: PublicRegistrationDto })
+  @ApiErrors({ 404: 'unknown or expired link', 409: 'answers are closed, the registration was cancelled, or the event is full' })
   rsvp(@Param('token') token: string, @Body() dto: RsvpDto): Promise<PublicRegistrationDto> {
     return this.registrations.rsvp(token, dto.accept);
   }
@@ -27,15 +29,17 @@ export class PublicRegistrationsController {
   @Post(':token/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: PublicRegistrationDto })
+  @ApiErrors({ 404: 'unknown or expired link', 409: "the event's registrations can no longer be cancelled" })
   cancel(@Param('token') token: string): Promise<PublicRegistrationDto> {
     return this.registrations.cancel(token);
   }
 
-  /** The QR code of the check-in code. */
+  /** The QR code of the check-in code. (Its 200 names its media type; errors are JSON, so no @ApiProduces.) */
   @Get(':token/qr.svg')
   @Header('Content-Type', 'image/svg+xml')
   @Header('Cache-Control', 'private, max-age=3600')
-  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'the QR code as SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
+  @ApiErrors({ 404: 'unknown or expired link' })
   qr(@Param('token') token: string): Promise<string> {
     return this.registrations.qrSvg(token);
   }
@@ -43,7 +47,8 @@ export class PublicRegistrationsController {
   @Get(':token/event.ics')
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="event.ics"')
-  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'the event as an iCalendar file', content: { 'text/calendar': { schema: { type: 'string' } } } })
+  @ApiErrors({ 404: 'unknown or expired link' })
   ics(@Param('token') token: string): Promise<string> {
     return this.registrations.ics(token);
   }

@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors 
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Public, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { Page } from '../http/pagination';
 import { UuidParam } from '../http/uuid-param';
 import {
@@ -11,6 +11,7 @@ import {
   ImportResultDto,
   ListRegistrationsQueryDto,
   RegistrationDto,
+  RegistrationPageDto,
   UpdateRegistrationDto,
 } from './dto/registration.dto';
 import { RegistrationImportService, UploadedImportFile } from './registration-import.service';
@@ -30,6 +31,13 @@ export class EventRegistrationsController {
   @Post(':id/registrations')
   @Public()
   @ApiCreatedResponse({ type: CreatedRegistrationDto })
+  @ApiErrors({
+    400: 'invalid input: one message per field',
+    401: 'a token was sent and is invalid or expired',
+    403: 'without a token: only delegates, on an open event; with one: the event is outside your subtree',
+    404: 'unknown event (or a draft, without a token)',
+    409: 'the event is full without a waiting list, not open for registration, or the e-mail is already registered',
+  })
   register(@CurrentUser() user: AuthUser | undefined, @UuidParam() id: string, @Body() dto: CreateRegistrationDto): Promise<CreatedRegistrationDto> {
     return this.registrations.register(user, id, dto);
   }
@@ -40,12 +48,13 @@ export class EventRegistrationsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: ImportResultDto })
+  @ApiErrors({ 409: 'the event is cancelled, or full for the delegates of the file', 413: 'the file is larger than 10 MB', 422: 'rows that cannot be imported: every one, and nothing imported' })
   import(@CurrentUser() user: AuthUser, @UuidParam() id: string, @UploadedFile() file: UploadedImportFile | undefined): Promise<ImportResultDto> {
     return this.imports.import(user, id, file);
   }
 
   @Get(':id/registrations')
-  @ApiOkResponse({ type: [RegistrationDto] })
+  @ApiOkResponse({ type: RegistrationPageDto })
   list(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query() q: ListRegistrationsQueryDto): Promise<Page<RegistrationDto>> {
     return this.registrations.list(user, id, q);
   }
@@ -64,6 +73,7 @@ export class RegistrationsController {
   @Patch(':id')
   @Roles('organizer')
   @ApiOkResponse({ type: RegistrationDto })
+  @ApiErrors({ 409: 'the e-mail is already registered for the event' })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateRegistrationDto): Promise<RegistrationDto> {
     return this.registrations.update(user, id, dto);
   }
@@ -73,6 +83,7 @@ export class RegistrationsController {
   @HttpCode(200)
   @Roles('organizer')
   @ApiOkResponse({ type: RegistrationDto })
+  @ApiErrors({ 409: "the event's registrations can no longer be cancelled" })
   cancel(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<RegistrationDto> {
     return this.registrations.cancel(user, id);
   }

@@ -1,7 +1,7 @@
 import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { UuidParam } from '../http/uuid-param';
 import { CreateSessionDto, SessionDto, UpdateSessionDto } from './dto/session.dto';
 import { SessionsService } from './sessions.service';
@@ -14,6 +14,7 @@ export class SessionsController {
   @Post('events/:id/sessions')
   @Roles('organizer')
   @ApiCreatedResponse({ type: SessionDto })
+  @ApiErrors({ 409: 'a speaker is already in an overlapping session (named in the message), or the agenda can no longer change' })
   create(@CurrentUser() user: AuthUser, @UuidParam() eventId: string, @Body() dto: CreateSessionDto): Promise<SessionDto> {
     return this.sessions.create(user, eventId, dto);
   }
@@ -27,6 +28,7 @@ export class SessionsController {
   @Patch('sessions/:id')
   @Roles('organizer')
   @ApiOkResponse({ type: SessionDto })
+  @ApiErrors({ 409: 'a speaker is already in an overlapping session (named in the message), or the agenda can no longer change' })
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: UpdateSessionDto): Promise<SessionDto> {
     return this.sessions.update(user, id, dto);
   }

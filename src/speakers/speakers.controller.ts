@@ -1,7 +1,7 @@
 import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { Page } from '../http/pagination';
 import { UuidParam } from '../http/uuid-param';
 import { CreateSpeakerDto, ListSpeakersQueryDto, SpeakerDto, SpeakerPageDto, UpdateSpeakerDto } from './dto/speaker.dto';
@@ -14,6 +14,7 @@ export class SpeakersController {
   @Post()
   @Roles('organizer')
   @ApiCreatedResponse({ type: SpeakerDto })
+  @ApiErrors({ 404: 'organizationId is not a known organization' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateSpeakerDto): Promise<SpeakerDto> {
     return this.speakers.create(user, dto);
   }
@@ -41,6 +42,7 @@ export class SpeakersController {
   @HttpCode(204)
   @Roles('organizer')
   @ApiNoContentResponse()
+  @ApiErrors({ 409: 'the speaker is on the agenda of some sessions; remove them from those sessions first' })
   remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
     return this.speakers.remove(user, id);
   }

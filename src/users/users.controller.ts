@@ -1,7 +1,7 @@
 import { Body, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
-import { ApiController } from '../http/api-controller.decorator';
+import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { CreateUserDto, UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -18,6 +18,7 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserDto })
+  @ApiErrors({ 404: 'organizationId is not a known organization', 409: 'a user with this e-mail already exists' })
   create(@Body() dto: CreateUserDto): Promise<UserDto> {
     return this.users.create(dto);
   }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
+import { contractRequest, OpenApiContract } from './openapi-contract';
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 const PG_BASE = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -46,7 +47,10 @@ export interface TestApp {
   config: AppConfig;
   /** Base URL of the listening server, e.g. http://127.0.0.1:40123 */
   url: string;
+  /** supertest on the app; every answer is checked against the OpenAPI document (test/support/openapi-contract.ts). */
   http: () => ReturnType<typeof request>;
+  /** The app's own OpenAPI document, and which operations this app's tests exercised. */
+  contract: OpenApiContract;
   dataSource: DataSource;
   close: () => Promise<void>;
 }
@@ -58,11 +62,13 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
+  const contract = new OpenApiContract((await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body);
   return {
     app,
     config,
     url,
-    http: () => request(app.getHttpServer()),
+    http: () => contractRequest(app.getHttpServer(), contract),
+    contract,
     dataSource: app.get(DataSource),
     close: async () => {
       await app.close();

@@ -5,12 +5,12 @@ import { UserDto } from '../../users/dto/user.dto';
 
 export class LoginDto {
   /** The account's e-mail, in any case. */
-  @ApiProperty({ example: 'admin@example.org' })
+  @ApiProperty({ example: 'admin@example.org', format: 'email' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email: string;
 
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString({ message: 'password must be a string' })
   @IsNotEmpty({ message: 'password must not be empty' })
   @MaxLength(200, { message: 'password must be at most 200 characters' })

@@ -4,7 +4,7 @@ import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'cla
 
 export class CreateCheckInDto {
   /** The check-in code as scanned or typed (`7KQ2-9MXD-4F`, any case, with or without dashes). Give this or registrationId. */
-  @ApiPropertyOptional({ example: '7KQ2-9MXD-4F' })
+  @ApiPropertyOptional({ example: '7KQ2-9MXD-4F', maxLength: 40 })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -24,7 +24,7 @@ export class CreateCheckInDto {
   sessionId?: string;
 
   /** The scanner's idempotency key: a retry with the same nonce gets the original answer back. */
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ maxLength: 100, minLength: 1, pattern: '^[\\x21-\\x7e]{1,100}$' })
   @IsOptional()
   @IsString()
   @Matches(/^[\x21-\x7e]{1,100}$/, { message: 'nonce must be 1 to 100 printable ASCII characters' })

@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { INT4_MAX } from '../../http/validation';
-import { PageQueryDto } from '../../http/pagination';
+import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { EVENT_KINDS, EVENT_STATUSES, EventKind, EventStatus, REGISTRATION_MODES, RegistrationMode, TrainingEvent } from '../event.entity';
 import { ISO_WITH_OFFSET, REQUEST_TIME, toLocalIso } from '../event-time';
 import { trim } from '../../http/transforms';
+import { schemaPattern } from '../../http/schema-pattern';
 
 /** An ISO 8601 time with an offset, or a wall time without one (read in the event's `timezone`). */
 const TIME = REQUEST_TIME;
@@ -89,14 +90,14 @@ export class EventDto {
 
 export class CreateEventDto {
   /** Vietnamese title; the slug is made from it at creation. */
-  @ApiProperty({ example: 'Tập huấn kỹ năng đàm phán thương lượng tập thể' })
+  @ApiProperty({ example: 'Tập huấn kỹ năng đàm phán thương lượng tập thể', minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(300)
   title: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 300 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -112,7 +113,7 @@ export class CreateEventDto {
   @IsUUID('all', { message: 'organizationId must be a UUID' })
   organizationId: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -120,25 +121,25 @@ export class CreateEventDto {
   venue?: string;
 
   /** ISO 8601 with an offset (or a wall time in `timezone`). */
-  @ApiProperty({ example: '2025-03-10T08:00:00+07:00' })
+  @ApiProperty({ example: '2025-03-10T08:00:00+07:00', pattern: schemaPattern(TIME) })
   @IsString()
   @Matches(TIME, timeMessage('startsAt'))
   startsAt: string;
 
-  @ApiProperty({ example: '2025-03-10T17:00:00+07:00' })
+  @ApiProperty({ example: '2025-03-10T17:00:00+07:00', pattern: schemaPattern(TIME) })
   @IsString()
   @Matches(TIME, timeMessage('endsAt'))
   endsAt: string;
 
   /** IANA zone name; default Asia/Ho_Chi_Minh. */
-  @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh' })
+  @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh', minLength: 1 })
   @IsOptional()
   @IsString()
   @IsTimeZone({ message: 'timezone must be an IANA time zone, e.g. Asia/Ho_Chi_Minh' })
   timezone?: string;
 
   /** Seats for confirmed delegates; omit or null for unlimited. */
-  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 0, maximum: 2147483647 })
+  @ApiPropertyOptional({ nullable: true, type: 'integer', minimum: 0, maximum: 2147483647 })
   @IsOptional()
   @IsInt({ message: 'capacity must be an integer' })
   @Min(0)
@@ -149,13 +150,13 @@ export class CreateEventDto {
   @IsIn(REGISTRATION_MODES, { message: `registrationMode must be one of ${REGISTRATION_MODES.join(', ')}` })
   registrationMode: RegistrationMode;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, pattern: schemaPattern(TIME) })
   @IsOptional()
   @IsString()
   @Matches(TIME, timeMessage('registrationOpensAt'))
   registrationOpensAt?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, pattern: schemaPattern(TIME) })
   @IsOptional()
   @IsString()
   @Matches(TIME, timeMessage('registrationClosesAt'))
@@ -168,7 +169,7 @@ export class CreateEventDto {
   waitlist?: boolean;
 
   /** Hours before the start when the reminder goes out; default 24. */
-  @ApiPropertyOptional({ default: 24, minimum: 0, maximum: 8760 })
+  @ApiPropertyOptional({ default: 24, minimum: 0, maximum: 8760, type: 'integer' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -176,25 +177,25 @@ export class CreateEventDto {
   @Max(8760)
   reminderHoursBefore?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 20000 })
   @IsOptional()
   @IsString()
   @MaxLength(20000)
   description?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 20000 })
   @IsOptional()
   @IsString()
   @MaxLength(20000)
   descriptionEn?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   audience?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -217,23 +218,20 @@ export class ListEventsQueryDto extends PageQueryDto {
   organizationId?: string;
 
   /** Events ending at or after this time. */
-  @ApiPropertyOptional({ example: '2025-01-01T00:00:00+07:00' })
+  @ApiPropertyOptional({ example: '2025-01-01T00:00:00+07:00', pattern: schemaPattern(ISO_WITH_OFFSET) })
   @IsOptional()
   @Transform(plusFromQuery)
   @Matches(ISO_WITH_OFFSET, timeMessage('from'))
   from?: string;
 
   /** Events starting at or before this time. */
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59+07:00' })
+  @ApiPropertyOptional({ example: '2025-12-31T23:59:59+07:00', pattern: schemaPattern(ISO_WITH_OFFSET) })
   @IsOptional()
   @Transform(plusFromQuery)
   @Matches(ISO_WITH_OFFSET, timeMessage('to'))
   to?: string;
 }
 
-export class EventPageDto {
+export class EventPageDto extends PageMetaDto {
   @ApiProperty({ type: [EventDto] }) items: EventDto[];
-  @ApiProperty() total: number;
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
 }

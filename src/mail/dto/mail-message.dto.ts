@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto } from '../../http/pagination';
+import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { MAIL_STATUSES, MailMessage, MailStatus } from '../mail-message.entity';
 
 /** One mail in a list: who, what, and how its delivery went. */
@@ -44,6 +44,10 @@ export class MailMessageDto {
       sentAt: m.sentAt,
     };
   }
+}
+
+export class MailMessagePageDto extends PageMetaDto {
+  @ApiProperty({ type: [MailMessageDto] }) items: MailMessageDto[];
 }
 
 export class MailAttachmentInfoDto {

@@ -35,35 +35,35 @@ export class OrganizationDto {
 
 export class CreateOrganizationDto {
   /** Full Vietnamese name, e.g. `Liên đoàn Lao động tỉnh Bình Dương`. */
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(300)
   name: string;
 
-  @ApiPropertyOptional({ example: 'LĐLĐ' })
+  @ApiPropertyOptional({ example: 'LĐLĐ', maxLength: 50 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(50)
   abbreviation?: string;
 
-  @ApiPropertyOptional({ example: 'tỉnh Bình Dương' })
+  @ApiPropertyOptional({ example: 'tỉnh Bình Dương', maxLength: 200 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(200)
   locality?: string;
 
-  @ApiPropertyOptional({ example: 'LĐLĐ tỉnh' })
+  @ApiPropertyOptional({ example: 'LĐLĐ tỉnh', maxLength: 100 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(100)
   shortName?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 300 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
@@ -83,7 +83,7 @@ export class CreateOrganizationDto {
  * (admin only), a uuid moves it with its whole subtree.
  */
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
   // Not @IsOptional(): that would let null through to a NOT NULL column.
   @ValidateIf((_, v) => v !== undefined)
   @Transform(trim)
@@ -92,28 +92,28 @@ export class UpdateOrganizationDto {
   @MaxLength(300)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 50 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(50)
   abbreviation?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(200)
   locality?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 100 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
   @MaxLength(100)
   shortName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 300 })
   @IsOptional()
   @Transform(trimToNull)
   @IsString()

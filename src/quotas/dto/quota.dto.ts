@@ -10,7 +10,7 @@ export class QuotaItemDto {
   organizationId: string;
 
   /** Delegates the unit is asked to send. */
-  @ApiProperty({ minimum: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: INT4_MAX })
   @IsInt({ message: 'seats must be an integer' })
   @Min(0, { message: 'seats must be at least 0' })
   @Max(INT4_MAX)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '../../http/pagination';
+import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { formatCheckInCode } from '../registration-code';
 import {
   Language,
@@ -66,27 +66,27 @@ export class CreatedRegistrationDto extends RegistrationDto {
 }
 
 export class CreateRegistrationDto {
-  @ApiProperty({ example: 'Nguyễn Văn An' })
+  @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'email', maxLength: 254 })
   @Transform(trimLower)
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 50 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(50)
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'Chủ tịch Công đoàn cơ sở' })
+  @ApiPropertyOptional({ example: 'Chủ tịch Công đoàn cơ sở', maxLength: 200 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -132,12 +132,16 @@ export class ListRegistrationsQueryDto extends PageQueryDto {
   role?: RegistrationRole;
 
   /** Part of the name or e-mail, accents and case ignored. */
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   q?: string;
+}
+
+export class RegistrationPageDto extends PageMetaDto {
+  @ApiProperty({ type: [RegistrationDto] }) items: RegistrationDto[];
 }
 
 export class ImportResultDto {

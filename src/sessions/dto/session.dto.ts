@@ -6,6 +6,7 @@ import { REQUEST_TIME, toLocalIso } from '../../events/event-time';
 import { Session } from '../session.entity';
 import { SPEAKER_ROLES, SpeakerRole } from '../session-speaker.entity';
 import { trim } from '../../http/transforms';
+import { schemaPattern } from '../../http/schema-pattern';
 
 const timeMessage = (field: string) => ({ message: `${field} must be an ISO 8601 time, e.g. 2025-03-10T08:00:00+07:00` });
 
@@ -22,38 +23,38 @@ export class SessionSpeakerInputDto {
 }
 
 export class CreateSessionDto {
-  @ApiProperty({ example: 'Khai mạc' })
+  @ApiProperty({ example: 'Khai mạc', minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(300)
   title: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 300 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(300)
   topic?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 10000 })
   @IsOptional()
   @IsString()
   @MaxLength(10000)
   description?: string;
 
   /** Inside the event's time span; with an offset, or a wall time in the event's zone. */
-  @ApiProperty({ example: '2025-03-10T08:00:00+07:00' })
+  @ApiProperty({ example: '2025-03-10T08:00:00+07:00', pattern: schemaPattern(REQUEST_TIME) })
   @IsString()
   @Matches(REQUEST_TIME, timeMessage('startsAt'))
   startsAt: string;
 
-  @ApiProperty({ example: '2025-03-10T09:30:00+07:00' })
+  @ApiProperty({ example: '2025-03-10T09:30:00+07:00', pattern: schemaPattern(REQUEST_TIME) })
   @IsString()
   @Matches(REQUEST_TIME, timeMessage('endsAt'))
   endsAt: string;
 
-  @ApiPropertyOptional({ example: 'Hội trường A' })
+  @ApiPropertyOptional({ example: 'Hội trường A', maxLength: 200 })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -61,7 +62,7 @@ export class CreateSessionDto {
   room?: string;
 
   /** Order among sessions starting at the same time; default 0. */
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 2147483647 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 2147483647, type: 'integer' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -69,7 +70,7 @@ export class CreateSessionDto {
   position?: number;
 
   /** Presenters and moderators; a speaker may appear once. */
-  @ApiProperty({ type: [SessionSpeakerInputDto] })
+  @ApiProperty({ type: [SessionSpeakerInputDto], maxItems: 50 })
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '../../http/pagination';
+import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { Speaker } from '../speaker.entity';
 import { trim } from '../../http/transforms';
 
@@ -38,49 +38,49 @@ export class SpeakerDto {
 }
 
 export class CreateSpeakerDto {
-  @ApiProperty({ example: 'Nguyễn Văn Hoài' })
+  @ApiProperty({ example: 'Nguyễn Văn Hoài', minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
 
-  @ApiPropertyOptional({ example: 'đồng chí' })
+  @ApiPropertyOptional({ example: 'đồng chí', maxLength: 100 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   honorific?: string;
 
-  @ApiPropertyOptional({ example: 'Phó Trưởng ban' })
+  @ApiPropertyOptional({ example: 'Phó Trưởng ban', maxLength: 300 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(300)
   position?: string;
 
-  @ApiPropertyOptional({ example: 'Ban Tuyên giáo Tỉnh ủy' })
+  @ApiPropertyOptional({ example: 'Ban Tuyên giáo Tỉnh ủy', maxLength: 300 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(300)
   affiliation?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'email', maxLength: 254 })
   @IsOptional()
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 50 })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(50)
   phone?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 10000 })
   @IsOptional()
   @IsString()
   @MaxLength(10000)
@@ -97,16 +97,13 @@ export class UpdateSpeakerDto extends PartialType(CreateSpeakerDto) {}
 
 export class ListSpeakersQueryDto extends PageQueryDto {
   /** Accent-insensitive name search: `nguyen hoai` finds `Nguyễn Văn Hoài`. */
-  @ApiPropertyOptional({ example: 'nguyen hoai' })
+  @ApiPropertyOptional({ example: 'nguyen hoai', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
 }
 
-export class SpeakerPageDto {
+export class SpeakerPageDto extends PageMetaDto {
   @ApiProperty({ type: [SpeakerDto] }) items: SpeakerDto[];
-  @ApiProperty() total: number;
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
 }

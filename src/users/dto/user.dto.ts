@@ -18,21 +18,21 @@ export class UserDto {
 
 export class CreateUserDto {
   /** Login e-mail, unique. */
-  @ApiProperty()
+  @ApiProperty({ format: 'email', maxLength: 254 })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email: string;
 
   /** At least 8 characters; stored as an argon2id hash only. */
-  @ApiProperty({ minLength: 8 })
+  @ApiProperty({ minLength: 8, maxLength: 200 })
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
   @MaxLength(200)
   password: string;
 
   /** Display name, e.g. `Nguyễn Văn A`. */
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1, { message: 'fullName must not be empty' })
