@@ -22,14 +22,38 @@ export type EventTransition = keyof typeof TRANSITIONS;
 /** Statuses in which the event, its agenda and its quotas may still be edited. */
 export const EDITABLE_STATUSES: readonly EventStatus[] = ['draft', 'published'];
 
+/**
+ * Told inside an event's update transaction when its seats change (capacity raised or removed, the
+ * waiting list switched off): the registrations domain moves the waiting delegates and says how many.
+ */
+export interface SeatChangeListener {
+  seatsChanged(manager: EntityManager, event: TrainingEvent, change: { capacityRaised: boolean; waitlistClosed: boolean }): Promise<{ promoted: number; released: number }>;
+}
+
+/** An event after an update, and who moved because its seats changed. */
+export interface EventUpdate {
+  event: EventDto;
+  /** Waiting delegates confirmed because seats were added. */
+  promoted: number;
+  /** Waiting delegates whose registration ended because the waiting list was switched off (each was told by mail). */
+  released: number;
+}
+
 const NOT_NULL_FIELDS = ['title', 'kind', 'organizationId', 'startsAt', 'endsAt', 'timezone', 'registrationMode', 'waitlist', 'reminderHoursBefore'] as const;
 
 @Injectable()
 export class EventsService {
+  private seatListener?: SeatChangeListener;
+
   constructor(
     private readonly events: EventsRepository,
     private readonly scope: OrganizationScopeService,
   ) {}
+
+  /** The registrations domain registers here at start (it depends on events, not the other way round). */
+  setSeatChangeListener(listener: SeatChangeListener): void {
+    this.seatListener = listener;
+  }
 
   // ---- For other domains (registrations, check-ins, reports, web pages) ----
 
@@ -74,8 +98,10 @@ export class EventsService {
     return this.events.findById(eventId, manager);
   }
 
-  findBySlug(slug: string): Promise<TrainingEvent | null> {
-    return this.events.findBySlug(slug);
+  /** The event by slug (public pages), as its DTO: pages never hold entities. */
+  async findBySlug(slug: string): Promise<EventDto | null> {
+    const event = await this.events.findBySlug(slug);
+    return event ? EventDto.from(event) : null;
   }
 
   // ---- Endpoints ----
@@ -131,6 +157,15 @@ export class EventsService {
   }
 
   async update(user: AuthUser, id: string, dto: UpdateEventDto): Promise<EventDto> {
+    return (await this.updateWithSeats(user, id, dto)).event;
+  }
+
+  /**
+   * update(), also saying who moved: raising (or removing) the capacity confirms the first waiting
+   * delegates up to it, and switching the waiting list off ends the waits that remain, in the same
+   * transaction as the change.
+   */
+  async updateWithSeats(user: AuthUser, id: string, dto: UpdateEventDto): Promise<EventUpdate> {
     for (const field of NOT_NULL_FIELDS) {
       if (dto[field] === null) throw new InvalidInputError(field, 'must not be null');
     }
@@ -139,6 +174,7 @@ export class EventsService {
     return this.events.transaction(async (manager) => {
       // The lock keeps confirmed_count still while we compare capacity with it.
       const event = await this.getForUpdate(manager, id);
+      const before = { capacity: event.capacity, waitlist: event.waitlist };
       if (!EDITABLE_STATUSES.includes(event.status)) {
         throw new ConflictError(`event ${id} is ${event.status} and can no longer be edited`, { status: event.status });
       }
@@ -165,7 +201,15 @@ export class EventsService {
           throw new ConflictError(`${outside} agenda session(s) would fall outside the new startsAt/endsAt; move them first`, { field: 'startsAt', sessionsOutside: outside });
         }
       }
-      return EventDto.from(await this.events.save(event, manager));
+      const saved = await this.events.save(event, manager);
+      const change = {
+        capacityRaised: before.capacity !== null && (saved.capacity === null || saved.capacity > before.capacity),
+        waitlistClosed: before.waitlist && !saved.waitlist,
+      };
+      const moved = (change.capacityRaised || change.waitlistClosed) && this.seatListener ? await this.seatListener.seatsChanged(manager, saved, change) : { promoted: 0, released: 0 };
+      // Promotion changed confirmed_count: answer with the row as it now is.
+      const current = moved.promoted ? ((await this.events.findById(id, manager)) ?? saved) : saved;
+      return { event: EventDto.from(current), ...moved };
     });
   }
 

@@ -1,8 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
 import { JobContext, JobProcessor, ProcessorOf } from '../queue/job-processor';
 import { JobPayloads } from '../queue/jobs';
+import { MailMessage } from './mail-message.entity';
 import { MailMessagesRepository } from './mail-messages.repository';
 import { MailTransport } from './mail-transport';
+import { PERSONAL_LINK_PLACEHOLDER, PersonalLinks } from '../registrations/personal-links';
 
 /**
  * `mail.send`: delivers one mail_message. Idempotent: a message already
@@ -17,6 +19,7 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
   constructor(
     private readonly messages: MailMessagesRepository,
     private readonly transport: MailTransport,
+    private readonly links: PersonalLinks,
   ) {}
 
   async process({ messageId }: JobPayloads['mail.send'], ctx: JobContext): Promise<void> {
@@ -37,7 +40,7 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
     }
     let smtpId: string;
     try {
-      smtpId = await this.transport.send(m);
+      smtpId = await this.transport.send(await this.withCurrentLink(m));
     } catch (err) {
       await this.messages.recordFailure(m.id, ctx.attempt, (err as Error).message, ctx.isFinalAttempt);
       throw err;
@@ -49,5 +52,13 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
       await ctx.remember({ smtpMessageId: smtpId });
       throw err;
     }
+  }
+
+  /** The stored mail holds a placeholder for the recipient's personal link: the current one goes in now. */
+  private async withCurrentLink(m: MailMessage): Promise<MailMessage> {
+    if (!m.html.includes(PERSONAL_LINK_PLACEHOLDER) && !m.text.includes(PERSONAL_LINK_PLACEHOLDER)) return m;
+    const token = m.registrationId ? await this.links.currentToken(m.registrationId) : null;
+    if (!token) throw new UnrecoverableError(`mail_message ${m.id}: its registration no longer exists, so it has no personal link`);
+    return { ...m, html: PersonalLinks.fill(m.html, token), text: PersonalLinks.fill(m.text, token) };
   }
 }

@@ -78,6 +78,15 @@ export class RegistrationsController {
     return this.registrations.update(user, id, dto);
   }
 
+  /** Revokes the personal link: the old one stops working at once, the delegate is mailed the new one. */
+  @Post(':id/revoke-link')
+  @HttpCode(200)
+  @Roles('organizer')
+  @ApiOkResponse({ type: RegistrationDto })
+  revokeLink(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<RegistrationDto> {
+    return this.registrations.revokeLink(user, id);
+  }
+
   /** Frees the seat; the first waiting delegate is confirmed and notified in the same transaction. */
   @Post(':id/cancel')
   @HttpCode(200)

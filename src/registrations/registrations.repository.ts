@@ -11,7 +11,7 @@ import { Registration, RegistrationRole, RegistrationStatus } from './registrati
 /** A registration row to insert (the service has decided status, code and token). */
 export type NewRegistration = Pick<
   Registration,
-  'eventId' | 'fullName' | 'email' | 'phone' | 'position' | 'organizationId' | 'role' | 'language' | 'status' | 'source' | 'tokenHash' | 'code' | 'createdById'
+  'id' | 'eventId' | 'fullName' | 'email' | 'phone' | 'position' | 'organizationId' | 'role' | 'language' | 'status' | 'source' | 'tokenHash' | 'code' | 'createdById'
 >;
 
 // The seat UPDATE runs first (the registration INSERT reads it) and takes the event row lock; the
@@ -126,7 +126,7 @@ export class RegistrationsRepository {
    * the check-in: parsed and planned once per connection.
    */
   async insertConfirmedTakingSeat(
-    row: NewRegistration & { id: string },
+    row: NewRegistration,
     statuses: readonly string[],
     mail: PreparedMail,
   ): Promise<Pick<Registration, 'createdAt' | 'updatedAt' | 'confirmedAt'> | null> {
@@ -165,17 +165,52 @@ export class RegistrationsRepository {
     await manager.query(`UPDATE event SET confirmed_count = confirmed_count - 1 WHERE id = $1`, [eventId]);
   }
 
-  /** The oldest waiting delegate nobody else is handling right now. */
-  oldestWaitlisted(manager: EntityManager, eventId: string): Promise<Registration | null> {
-    return manager
-      .createQueryBuilder(Registration, 'r')
-      .where(`r.event_id = :eventId AND r.status = 'waitlisted'`, { eventId })
-      .orderBy('r.waitlisted_at', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .limit(1)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getOne();
+  /**
+   * Confirms the oldest waiting delegates while seats are free, in one statement whatever their
+   * number: the event row is locked, as many waiting rows as there are free seats are picked in
+   * waiting order (a row someone else is changing right now is passed over, SKIP LOCKED), confirmed,
+   * and the seats counted (waitlisted_at stays: when they started waiting). Returns the promoted registrations.
+   */
+  async promoteWaitlisted(manager: EntityManager, eventId: string, statuses: readonly string[]): Promise<Registration[]> {
+    // A SELECT at the top: TypeORM answers it with the rows themselves.
+    const rows: Record<string, unknown>[] = await manager.query(
+      `WITH ev AS (
+         SELECT id, CASE WHEN capacity IS NULL THEN NULL ELSE GREATEST(capacity - confirmed_count, 0) END AS free
+           FROM event WHERE id = $1 AND status = ANY($2::text[]) FOR UPDATE
+       ), pick AS (
+         SELECT r.id FROM registration r
+          WHERE r.event_id = $1 AND r.status = 'waitlisted' AND EXISTS (SELECT 1 FROM ev)
+          ORDER BY r.waitlisted_at, r.id
+          LIMIT (SELECT free FROM ev)
+          FOR UPDATE OF r SKIP LOCKED
+       ), promoted AS (
+         UPDATE registration r SET status = 'confirmed', confirmed_at = now(), updated_at = now()
+           FROM pick WHERE r.id = pick.id
+         RETURNING r.*
+       ), seats AS (
+         UPDATE event SET confirmed_count = confirmed_count + (SELECT count(*) FROM promoted)
+          WHERE id = $1 AND EXISTS (SELECT 1 FROM promoted)
+       )
+       SELECT * FROM promoted ORDER BY waitlisted_at, id`,
+      [eventId, statuses],
+    );
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  /** Ends every remaining wait (the waiting list was switched off); returns those registrations. */
+  async cancelWaitlisted(manager: EntityManager, eventId: string): Promise<Registration[]> {
+    const [rows]: [Record<string, unknown>[], number] = await manager.query(
+      `UPDATE registration SET status = 'cancelled', cancelled_at = now(), waitlisted_at = NULL, updated_at = now()
+        WHERE event_id = $1 AND status = 'waitlisted'
+       RETURNING *`,
+      [eventId],
+    );
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  /** A raw registration row (snake_case columns) as the entity. */
+  private fromRow(row: Record<string, unknown>): Registration {
+    return this.repo.manager.create(Registration, Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])));
   }
 
   create(manager: EntityManager, row: NewRegistration): Promise<Registration> {
@@ -210,20 +245,20 @@ export class RegistrationsRepository {
     if (!rows.length) return;
     const col = <K extends keyof NewRegistration>(k: K) => rows.map((r) => r[k]);
     await manager.query(
-      `INSERT INTO registration (event_id, full_name, email, phone, position, organization_id, role, language, status, source,
+      `INSERT INTO registration (id, event_id, full_name, email, phone, position, organization_id, role, language, status, source,
                                  token_hash, code, created_by_id, confirmed_at, waitlisted_at)
-       SELECT t.event_id, t.full_name, t.email, t.phone, t.position, t.organization_id, t.role, t.language, t.status, t.source,
+       SELECT t.id, t.event_id, t.full_name, t.email, t.phone, t.position, t.organization_id, t.role, t.language, t.status, t.source,
               t.token_hash, t.code, t.created_by_id,
               CASE WHEN t.status = 'confirmed' THEN now() END,
               -- clock_timestamp() plus the row's ordinal keeps the file's order on the waitlist.
               CASE WHEN t.status = 'waitlisted' THEN now() + (t.ord * interval '1 microsecond') END
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::bytea[], $12::text[], $13::uuid[])
+                     $10::text[], $11::bytea[], $12::text[], $13::uuid[], $14::uuid[])
               WITH ORDINALITY AS t(event_id, full_name, email, phone, position, organization_id, role, language, status, source,
-                                   token_hash, code, created_by_id, ord)`,
+                                   token_hash, code, created_by_id, id, ord)`,
       [
         col('eventId'), col('fullName'), col('email'), col('phone'), col('position'), col('organizationId'), col('role'),
-        col('language'), col('status'), col('source'), col('tokenHash'), col('code'), col('createdById'),
+        col('language'), col('status'), col('source'), col('tokenHash'), col('code'), col('createdById'), col('id'),
       ],
     );
   }
@@ -252,10 +287,6 @@ export class RegistrationsRepository {
       `SELECT id, title, topic, room, starts_at AS "startsAt", ends_at AS "endsAt" FROM session WHERE event_id = $1 ORDER BY starts_at, position, id`,
       [eventId],
     );
-  }
-
-  async replaceTokenHash(manager: EntityManager, id: string, hash: Buffer): Promise<void> {
-    await manager.update(Registration, { id }, { tokenHash: hash });
   }
 
   async list(f: RegistrationFilter): Promise<[Registration[], number]> {

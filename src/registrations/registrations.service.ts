@@ -15,7 +15,9 @@ import {
   RegistrationDto,
   UpdateRegistrationDto,
 } from './dto/registration.dto';
-import { generateCheckInCode, generateToken, hashToken } from './registration-code';
+import { PersonalLinks } from './personal-links';
+import { EntryState, entryState, RegistrationWindow } from './registration-window';
+import { generateCheckInCode } from './registration-code';
 import { RegistrationMails } from './registration-mails';
 import { Registration, RegistrationSource, RegistrationStatus } from './registration.entity';
 import { NewRegistration, RegistrationsRepository } from './registrations.repository';
@@ -36,6 +38,7 @@ export class RegistrationsService {
     private readonly mails: RegistrationMails,
     private readonly scope: OrganizationScopeService,
     private readonly organizations: OrganizationsRepository,
+    private readonly links: PersonalLinks,
   ) {}
 
   /**
@@ -70,8 +73,10 @@ export class RegistrationsService {
     if (needsSeat && !event.waitlist && event.capacity !== null && event.confirmedCount >= event.capacity) {
       throw SeatsService.fullError(event.capacity);
     }
-    const token = generateToken();
+    const id = randomUUID();
+    const { token, tokenHash } = await this.links.issue(id);
     const row: NewRegistration = {
+      id,
       eventId,
       fullName: dto.fullName,
       email: dto.email,
@@ -82,7 +87,7 @@ export class RegistrationsService {
       language: dto.language ?? 'vi',
       status,
       source,
-      tokenHash: hashToken(token),
+      tokenHash,
       code: generateCheckInCode(),
       createdById: asOrganizer ? user.id : null,
     };
@@ -91,8 +96,8 @@ export class RegistrationsService {
         // The common case, a confirmed delegate, is one statement: seat, registration and mail
         // (see insertConfirmedTakingSeat). Without a seat nothing was written, and the
         // transaction below decides between the waiting list and 409.
-        const r = Object.assign(new Registration(), row, { id: randomUUID(), waitlistedAt: null, declinedAt: null, cancelledAt: null });
-        const written = await this.registrations.insertConfirmedTakingSeat(r, seatStatuses, this.mails.prepareConfirmed(r, event, token));
+        const r = Object.assign(new Registration(), row, { linkVersion: 1, waitlistedAt: null, declinedAt: null, cancelledAt: null });
+        const written = await this.registrations.insertConfirmedTakingSeat(r, seatStatuses, this.mails.prepareConfirmed(r, event));
         if (written) {
           this.mails.written();
           Object.assign(r, written);
@@ -102,19 +107,19 @@ export class RegistrationsService {
       const saved = await this.registrations.transaction(async (manager) => {
         const r = await this.registrations.create(manager, row);
         if (!needsSeat) {
-          await this.mailFor(manager, r, event, token);
+          await this.mailFor(manager, r, event);
           return r;
         }
         // A seat may have been freed since the statement above: the seat is the last statement
         // before COMMIT; the confirmation mail is written first, under a savepoint, and undone if
         // no seat is left.
         await manager.query('SAVEPOINT before_seat');
-        await this.mails.confirmed(manager, r, event, token);
+        await this.mails.confirmed(manager, r, event);
         if (await this.registrations.takeSeat(manager, eventId, seatStatuses)) return r;
         await manager.query('ROLLBACK TO SAVEPOINT before_seat');
         await this.seats.noSeat(manager, r, eventId, seatStatuses);
         await this.registrations.update(manager, r);
-        await this.mails.waitlisted(manager, r, event, token);
+        await this.mails.waitlisted(manager, r, event);
         return r;
       });
       return { ...RegistrationDto.from(saved), token, link: this.mails.personalLink(token) };
@@ -167,6 +172,21 @@ export class RegistrationsService {
     }
   }
 
+  /**
+   * Revokes the delegate's personal link (e.g. it was forwarded): the old link stops working at
+   * once and the new one is mailed to the delegate in the same transaction. Registration, status
+   * and check-in code are unchanged.
+   */
+  async revokeLink(user: AuthUser, id: string): Promise<RegistrationDto> {
+    const { event } = await this.mustSee(user, id);
+    return this.registrations.transaction(async (manager) => {
+      const r = await this.mustLock(manager, id);
+      r.linkVersion = (await this.links.revoke(manager, r.id, r.linkVersion)).linkVersion;
+      await this.mails.linkRenewed(manager, r, event);
+      return RegistrationDto.from(r);
+    });
+  }
+
   async cancel(user: AuthUser, id: string): Promise<RegistrationDto> {
     await this.mustSee(user, id);
     return this.registrations.transaction(async (manager) => RegistrationDto.from(await this.cancelLocked(manager, await this.mustLock(manager, id))));
@@ -190,25 +210,26 @@ export class RegistrationsService {
     return r;
   }
 
-  /** Self-registration needs a published, open event inside its registration window. */
+  /** Whether a delegate can register on their own now (the pages show it; register() enforces it). */
+  static entryState(event: RegistrationWindow, now = Date.now()): EntryState {
+    return entryState(event, now);
+  }
+
+  /** Self-registration needs a published, open event inside its registration window; seats are the database's to decide. */
   private assertOpenForSelfRegistration(event: TrainingEvent): void {
-    if (event.status !== 'published') {
+    const state = entryState(event);
+    if (state === 'inviteOnly') throw new ForbiddenError('this event is by invitation only; use the link from your invitation');
+    if (state === 'notYet') throw new ConflictError(`registration opens at ${event.registrationOpensAt!.toISOString()}`);
+    if (state === 'closed') throw new ConflictError(`registration closed at ${event.registrationClosesAt!.toISOString()}`);
+    if (state !== 'open' && state !== 'waitlist' && state !== 'full') {
       throw new ConflictError(`registration is closed: the event is ${event.status}`, { eventStatus: event.status });
-    }
-    if (event.registrationMode !== 'open') throw new ForbiddenError('this event is by invitation only; use the link from your invitation');
-    const now = Date.now();
-    if (event.registrationOpensAt && now < event.registrationOpensAt.getTime()) {
-      throw new ConflictError(`registration opens at ${event.registrationOpensAt.toISOString()}`);
-    }
-    if (event.registrationClosesAt && now >= event.registrationClosesAt.getTime()) {
-      throw new ConflictError(`registration closed at ${event.registrationClosesAt.toISOString()}`);
     }
   }
 
-  private async mailFor(manager: EntityManager, r: Registration, event: TrainingEvent, token: string): Promise<void> {
+  private async mailFor(manager: EntityManager, r: Registration, event: TrainingEvent): Promise<void> {
     const status: RegistrationStatus = r.status;
-    if (status === 'confirmed') await this.mails.confirmed(manager, r, event, token);
-    else if (status === 'waitlisted') await this.mails.waitlisted(manager, r, event, token);
+    if (status === 'confirmed') await this.mails.confirmed(manager, r, event);
+    else if (status === 'waitlisted') await this.mails.waitlisted(manager, r, event);
     // `invited`: the invitation itself is sent by the invitations batch.
   }
 

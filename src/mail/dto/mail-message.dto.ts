@@ -1,3 +1,4 @@
+import { MASKED_TOKEN, PersonalLinks } from '../../registrations/personal-links';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
@@ -63,11 +64,12 @@ export class MailMessageDetailDto extends MailMessageDto {
   @ApiProperty() text: string;
   @ApiProperty({ type: [MailAttachmentInfoDto] }) attachments: MailAttachmentInfoDto[];
 
+  /** A stored mail never holds the recipient's personal link: its token is shown masked. */
   static override from(m: MailMessage): MailMessageDetailDto {
     return {
       ...MailMessageDto.from(m),
-      html: m.html,
-      text: m.text,
+      html: PersonalLinks.fill(m.html, MASKED_TOKEN),
+      text: PersonalLinks.fill(m.text, MASKED_TOKEN),
       attachments: (m.attachments ?? []).map((a) => ({
         filename: a.filename,
         contentType: a.contentType,

@@ -1,7 +1,7 @@
 import { Body, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../../auth/auth-user';
-import type { TrainingEvent } from '../../events/event.entity';
+import type { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
 import { ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/domain-errors';
 import { CreateRegistrationDto } from '../../registrations/dto/registration.dto';
@@ -12,7 +12,7 @@ import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { codeGroups, inLanguage, spanInZone } from '../registrations/page-format';
 import { PublicRegistrationsService } from '../../registrations/public-registrations.service';
 import { WebController } from '../web-controller.decorator';
-import { entryState, RegistrationEntryBuilder, RegistrationEntryView } from './registration-entry';
+import { RegistrationEntryBuilder, RegistrationEntryView } from './registration-entry';
 
 const FORM_FIELDS = { fullName: 'omit', email: 'omit', phone: 'omit', position: 'omit', organizationId: 'omit', language: 'omit' } as const;
 
@@ -82,7 +82,7 @@ export class DelegatePagesController {
       if (e instanceof ConflictError || e instanceof ForbiddenError) {
         // The state may have changed since the form was shown (full, closed): explain it in the page language.
         const fresh = (await this.events.findBySlug(event.slug)) ?? event;
-        const state = entryState(fresh);
+        const state = RegistrationsService.entryState(fresh);
         const key = state === 'open' || state === 'waitlist' ? 'register.error.refused' : `register.state.${state}`;
         return again(e.status, { formError: key, formErrorDetail: e.message });
       }
@@ -122,17 +122,17 @@ export class DelegatePagesController {
   }
 
   /** A published (or finished) event by slug; drafts do not exist for the public. */
-  private async publicEvent(slug: string): Promise<TrainingEvent> {
+  private async publicEvent(slug: string): Promise<EventDto> {
     const event = await this.events.findBySlug(slug);
     if (!event || event.status === 'draft') throw new NotFoundError('Event');
     return event;
   }
 
-  private async registerView(event: TrainingEvent, loc: Locale, extra: Parameters<RegistrationEntryBuilder['build']>[2] = {}): Promise<RegisterView> {
+  private async registerView(event: EventDto, loc: Locale, extra: Parameters<RegistrationEntryBuilder['build']>[2] = {}): Promise<RegisterView> {
     return {
       event: {
         title: inLanguage(event.title, event.titleEn, loc),
-        when: spanInZone(event.startsAt.toISOString(), event.endsAt.toISOString(), event.timezone, loc),
+        when: spanInZone(event.startsAt, event.endsAt, event.timezone, loc),
         venue: event.venue,
         slug: event.slug,
       },

@@ -1,17 +1,13 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { TrainingEvent } from '../../events/event.entity';
+import type { EventDto } from '../../events/dto/event.dto';
+import { RegistrationsService } from '../../registrations/registrations.service';
+import type { EntryState } from '../../registrations/registration-window';
 import { EventsService } from '../../events/events.service';
 import type { FieldErrors } from '../forms';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { dateTimeInZone } from '../registrations/page-format';
 import { RegistrationPageQueries, UnitOption } from '../registrations/registration-page-queries';
-
-/**
- * Whether a delegate can register on their own, and if not why:
- * open / waitlist (full, but a waiting list) take the form; the rest explain.
- */
-export type EntryState = 'open' | 'waitlist' | 'full' | 'notYet' | 'closed' | 'inviteOnly' | 'ended' | 'cancelled' | 'unavailable';
 
 /** View model of delegate/register-form.eta (the form on the public event page and on /e/:slug/register). */
 export interface RegistrationEntryView {
@@ -28,28 +24,17 @@ export interface RegistrationEntryView {
   formErrorDetail: string | null;
 }
 
-export function entryState(e: TrainingEvent, now = Date.now()): EntryState {
-  if (e.status === 'cancelled') return 'cancelled';
-  if (e.status === 'completed') return 'ended';
-  if (e.status !== 'published') return 'unavailable';
-  if (e.registrationMode !== 'open') return 'inviteOnly';
-  if (e.registrationOpensAt && now < e.registrationOpensAt.getTime()) return 'notYet';
-  if (e.registrationClosesAt && now >= e.registrationClosesAt.getTime()) return 'closed';
-  if (e.capacity !== null && e.confirmedCount >= e.capacity) return e.waitlist ? 'waitlist' : 'full';
-  return 'open';
-}
-
 /** Builds the registration form's view model for an event (units of the organizer's subtree). */
 @Injectable()
 export class RegistrationEntryBuilder {
   constructor(private readonly queries: RegistrationPageQueries) {}
 
   async build(
-    event: TrainingEvent,
+    event: EventDto,
     locale: Locale,
     extra: Partial<Pick<RegistrationEntryView, 'values' | 'errors' | 'formError' | 'formErrorDetail'>> = {},
   ): Promise<RegistrationEntryView> {
-    const state = entryState(event);
+    const state = RegistrationsService.entryState(event);
     return {
       action: `/e/${encodeURIComponent(event.slug)}/register`,
       state,

@@ -5,6 +5,7 @@ import { EventDto } from '../../events/dto/event.dto';
 import { Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { AgendaItem, agendaItems, formatInZone, inLanguage, spanInZone } from '../events/event-view';
+import { RegistrationsService } from '../../registrations/registrations.service';
 import { PublicEventService } from './public-event.service';
 
 /**
@@ -42,9 +43,7 @@ export class PublicEventPagesController {
   async show(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { event, sessions } = await this.publicEvents.getPublished(slug);
     const locale: Locale = req.locale ?? 'vi';
-    const now = Date.now();
-    const opens = event.registrationOpensAt ? new Date(event.registrationOpensAt).getTime() : null;
-    const closes = event.registrationClosesAt ? new Date(event.registrationClosesAt).getTime() : null;
+    const state = RegistrationsService.entryState(event);
     const view: PublicEventView = {
       event,
       title: inLanguage(event.title, event.titleEn, locale)!,
@@ -56,7 +55,7 @@ export class PublicEventPagesController {
         mode: event.registrationMode,
         opensAt: formatInZone(event.registrationOpensAt, event.timezone, locale),
         closesAt: formatInZone(event.registrationClosesAt, event.timezone, locale),
-        state: opens !== null && now < opens ? 'notYet' : closes !== null && now > closes ? 'closed' : 'open',
+        state: state === 'notYet' || state === 'closed' ? state : 'open',
       },
     };
     res.render('public/event', view);

@@ -22,6 +22,6 @@ export class PublicEventService {
     if (!event || event.status !== 'published') throw new NotFoundError('Event', slug);
     const sessions = await this.sessions.findByEvent(event.id);
     const speakers = await this.sessions.speakersOf(sessions.map((s) => s.id));
-    return { event: EventDto.from(event), sessions: sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!)) };
+    return { event, sessions: sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!)) };
   }
 }

@@ -1,8 +1,7 @@
-import type { TrainingEvent } from '../../events/event.entity';
-import { entryState } from './registration-entry';
+import { entryState, RegistrationWindow } from './registration-window';
 
 const NOW = Date.parse('2030-03-01T00:00:00Z');
-const event = (fields: Partial<TrainingEvent> = {}): TrainingEvent =>
+const event = (fields: Partial<RegistrationWindow> = {}): RegistrationWindow =>
   ({
     status: 'published',
     registrationMode: 'open',
@@ -12,7 +11,7 @@ const event = (fields: Partial<TrainingEvent> = {}): TrainingEvent =>
     confirmedCount: 0,
     waitlist: false,
     ...fields,
-  }) as TrainingEvent;
+  }) as RegistrationWindow;
 
 describe('entryState: what the public registration form shows', () => {
   it('takes registrations on a published open event with free seats or no limit', () => {
@@ -37,5 +36,13 @@ describe('entryState: what the public registration form shows', () => {
     expect(entryState(event({ status: 'cancelled', registrationMode: 'invite_only' }), NOW)).toBe('cancelled');
     expect(entryState(event({ status: 'completed' }), NOW)).toBe('ended');
     expect(entryState(event({ status: 'draft' }), NOW)).toBe('unavailable');
+  });
+
+  it('reads the DTO form of the window (ISO strings) as the entity form (Dates), with the same bounds', () => {
+    const opens = new Date(NOW).toISOString();
+    expect(entryState(event({ registrationOpensAt: opens }), NOW)).toBe('open');
+    expect(entryState(event({ registrationOpensAt: opens }), NOW - 1)).toBe('notYet');
+    expect(entryState(event({ registrationClosesAt: opens }), NOW)).toBe('closed');
+    expect(entryState(event({ registrationClosesAt: opens }), NOW - 1)).toBe('open');
   });
 });
