@@ -18,8 +18,9 @@ const LOST_MESSAGES = [
   /not queryable/, // "Client has encountered a connection error and is not queryable"
   /timeout exceeded when trying to connect/,
 ];
-// A transaction's query runner that pg released because its connection died.
-const LOST_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError']);
+// TypeORM, after a transaction's connection died (its runner released itself on the client's
+// 'error'): the transaction's next statement throws one of these instead of reaching PostgreSQL.
+const LOST_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
