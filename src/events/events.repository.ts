@@ -2,9 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { retryOnceIfConnectionLost } from '../database/connection-errors';
 import { runInTransaction } from '../database/transaction';
 import { AuthUser } from '../auth/auth-user';
 import { EventStatus, TrainingEvent } from './event.entity';
+
+// Every column of the event, named as the entity's properties.
+const EVENT_SQL = `SELECT id, slug, kind, title, title_en AS "titleEn", description, description_en AS "descriptionEn", audience, audience_en AS "audienceEn", organization_id AS "organizationId", venue, starts_at AS "startsAt", ends_at AS "endsAt", timezone, capacity, confirmed_count AS "confirmedCount", waitlist, registration_mode AS "registrationMode", registration_opens_at AS "registrationOpensAt", registration_closes_at AS "registrationClosesAt", reminder_hours_before AS "reminderHoursBefore", status, created_by_id AS "createdById", published_at AS "publishedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM event WHERE id = $1`;
 
 export interface EventListFilter {
   status?: EventStatus;
@@ -35,6 +40,18 @@ export class EventsRepository {
   /** The event row locked FOR SHARE until the transaction of `manager` ends. */
   findByIdForShare(manager: EntityManager, id: string): Promise<TrainingEvent | null> {
     return manager.findOne(TrainingEvent, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  }
+
+  /**
+   * The event as findById() reads it, outside any transaction, by a named prepared statement on
+   * the pg pool: the first read of every registration request (and the only one of a refused one),
+   * without TypeORM's query building and entity mapping.
+   */
+  async findByIdFast(id: string): Promise<TrainingEvent | null> {
+    const pool = (this.repo.manager.connection.driver as PostgresDriver).master as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: object[] }> };
+    // A read: run again on a fresh connection when the first one was lost under it.
+    const { rows } = await retryOnceIfConnectionLost(() => pool.query({ name: 'td_event_by_id', text: EVENT_SQL, values: [id] }));
+    return rows[0] ? Object.assign(new TrainingEvent(), rows[0]) : null;
   }
 
   findBySlug(slug: string): Promise<TrainingEvent | null> {

@@ -98,6 +98,11 @@ export class EventsService {
     return this.events.findById(eventId, manager);
   }
 
+  /** findById() on the hot path: a named prepared statement, outside any transaction (registration storms). */
+  findByIdFast(eventId: string): Promise<TrainingEvent | null> {
+    return this.events.findByIdFast(eventId);
+  }
+
   /** The event by slug (public pages), as its DTO: pages never hold entities. */
   async findBySlug(slug: string): Promise<EventDto | null> {
     const event = await this.events.findBySlug(slug);

@@ -30,6 +30,16 @@ export class OrganizationsService {
     return org;
   }
 
+  /** For other domains: whether the unit exists (no scope check). */
+  async exists(id: string): Promise<boolean> {
+    return !!(await this.organizations.findById(id));
+  }
+
+  /** For other domains: the units of `rootId`'s subtree (itself included; every unit when null), without scope checks. */
+  async unitsInSubtree(rootId: string | null): Promise<OrganizationDto[]> {
+    return (await this.organizations.findInSubtree(rootId)).map(OrganizationDto.from);
+  }
+
   async list(user: AuthUser, parentId?: string): Promise<OrganizationDto[]> {
     const rows = await this.organizations.findInSubtree(this.scope.scopeRoot(user), parentId);
     return rows.map(OrganizationDto.from);

@@ -3,6 +3,8 @@ import type { DateArray } from 'ics';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrainingEvent } from '../events/event.entity';
+import { EventsService } from '../events/events.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { API_PREFIX } from '../http/api-controller.decorator';
 import { ConflictError, NotFoundError } from '../http/domain-errors';
 import { PublicRegistrationDto, PublicSessionDto } from './dto/public-registration.dto';
@@ -21,6 +23,8 @@ export class PublicRegistrationsService {
     private readonly registrationsService: RegistrationsService,
     private readonly seats: SeatsService,
     private readonly mails: RegistrationMails,
+    private readonly events: EventsService,
+    private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,7 +41,7 @@ export class PublicRegistrationsService {
   async rsvp(token: string, accept: boolean): Promise<PublicRegistrationDto> {
     const { registration, event } = await this.registrations.transaction(async (manager) => {
       const r = await this.mustLock(manager, token);
-      const event = (await this.registrations.findEvent(r.eventId, manager))!;
+      const event = (await this.events.findById(r.eventId, manager))!;
       if (event.status === 'cancelled' || event.status === 'completed') {
         throw new ConflictError(`the event is ${event.status}; answers are closed`, { eventStatus: event.status });
       }
@@ -64,7 +68,7 @@ export class PublicRegistrationsService {
   async cancel(token: string): Promise<PublicRegistrationDto> {
     const { registration, event } = await this.registrations.transaction(async (manager) => {
       const r = await this.registrationsService.cancelLocked(manager, await this.mustLock(manager, token));
-      return { registration: r, event: (await this.registrations.findEvent(r.eventId, manager))! };
+      return { registration: r, event: (await this.events.findById(r.eventId, manager))! };
     });
     return this.toDto(token, registration, event);
   }
@@ -101,10 +105,13 @@ export class PublicRegistrationsService {
   }
 
   private async toDto(token: string, r: Registration, event: TrainingEvent): Promise<PublicRegistrationDto> {
-    const sessions: PublicSessionDto[] = (await this.registrations.findSessions(event.id)).map((s) => ({
-      ...s,
-      startsAt: s.startsAt.toISOString(),
-      endsAt: s.endsAt.toISOString(),
+    const sessions: PublicSessionDto[] = (await this.sessions.listForCheckedEvent(event)).map((s) => ({
+      id: s.id,
+      title: s.title,
+      topic: s.topic,
+      room: s.room,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
     }));
     return PublicRegistrationDto.from(r, event, sessions, `${this.config.appUrl}/${API_PREFIX}/public/registrations/${token}`);
   }
@@ -114,7 +121,7 @@ export class PublicRegistrationsService {
     const registration = hash ? await this.registrations.findByTokenHash(hash) : null;
     // One answer for a wrong and a malformed token: nothing to learn from trying.
     if (!registration) throw new NotFoundError('Registration');
-    const event = await this.registrations.findEvent(registration.eventId);
+    const event = await this.events.findById(registration.eventId);
     if (!event) throw new NotFoundError('Registration');
     return { registration, event };
   }

@@ -5,6 +5,8 @@ import { ConflictError, InvalidInputError, NotFoundError, RowError, Unprocessabl
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
 import { ImportResultDto } from './dto/registration.dto';
 import { detectKind, fold, ImportRow, parseRegistrationFile } from './registration-import.parser';
+import { EventsService } from '../events/events.service';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { PersonalLinks } from './personal-links';
 import { generateCheckInCode } from './registration-code';
 import { RegistrationStatus } from './registration.entity';
@@ -34,10 +36,12 @@ export class RegistrationImportService {
     private readonly registrations: RegistrationsRepository,
     private readonly scope: OrganizationScopeService,
     private readonly links: PersonalLinks,
+    private readonly events: EventsService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   async import(user: AuthUser, eventId: string, file: UploadedImportFile | undefined): Promise<ImportResultDto> {
-    const event = await this.registrations.findEvent(eventId);
+    const event = await this.events.findById(eventId);
     if (!event) throw new NotFoundError('Event', eventId);
     await this.scope.assertInScope(user, event.organizationId);
     if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status });
@@ -113,7 +117,7 @@ export class RegistrationImportService {
     const out = new Map<number, string>();
     if (!rows.some((r) => r.organization)) return out;
     const byName = new Map<string, Set<string>>();
-    for (const o of await this.registrations.unitsInSubtree(this.scope.scopeRoot(user))) {
+    for (const o of await this.organizations.unitsInSubtree(this.scope.scopeRoot(user))) {
       for (const label of [o.name, o.abbreviation, o.shortName]) {
         if (!label) continue;
         const key = fold(label);

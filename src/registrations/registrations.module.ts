@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PublicRegistrationsController } from './public-registrations.controller';
 import { PublicRegistrationsService } from './public-registrations.service';
@@ -14,7 +15,7 @@ import { RegistrationsService } from './registrations.service';
 import { SeatsService } from './seats.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Registration]), OrganizationsModule, MailModule, EventsModule],
+  imports: [TypeOrmModule.forFeature([Registration]), OrganizationsModule, MailModule, EventsModule, SessionsModule],
   controllers: [EventRegistrationsController, RegistrationsController, PublicRegistrationsController],
   providers: [RegistrationsRepository, RegistrationsService, SeatsService, RegistrationMails, PublicRegistrationsService, RegistrationImportService],
   exports: [RegistrationsService, SeatsService, RegistrationsRepository, PublicRegistrationsService, RegistrationImportService],

@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { retryOnceIfConnectionLost } from '../database/connection-errors';
 import { runInTransaction } from '../database/transaction';
-import { TrainingEvent } from '../events/event.entity';
 import type { PreparedMail } from '../mail/mail.service';
 import { Registration, RegistrationRole, RegistrationStatus } from './registration.entity';
 
@@ -38,15 +36,12 @@ const CONFIRMED_WITH_SEAT_SQL = `
   )
   SELECT created_at AS "createdAt", updated_at AS "updatedAt", confirmed_at AS "confirmedAt" FROM reg`;
 
-// Every column of the event, named as the entity's properties.
-const EVENT_SQL = `SELECT id, slug, kind, title, title_en AS "titleEn", description, description_en AS "descriptionEn", audience, audience_en AS "audienceEn", organization_id AS "organizationId", venue, starts_at AS "startsAt", ends_at AS "endsAt", timezone, capacity, confirmed_count AS "confirmedCount", waitlist, registration_mode AS "registrationMode", registration_opens_at AS "registrationOpensAt", registration_closes_at AS "registrationClosesAt", reminder_hours_before AS "reminderHoursBefore", status, created_by_id AS "createdById", published_at AS "publishedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM event WHERE id = $1`;
-
 export interface RegistrationFilter {
   eventId: string;
   status?: RegistrationStatus;
   role?: RegistrationRole;
-  /** Unit whose subtree's delegates are listed. */
-  organizationId?: string;
+  /** Units whose delegates are listed (a unit's subtree, from the organizations domain). */
+  organizationIds?: string[];
   q?: string;
   page: number;
   pageSize: number;
@@ -59,21 +54,6 @@ export class RegistrationsRepository {
   /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return runInTransaction(this.repo.manager, work);
-  }
-
-  findEvent(id: string, manager: EntityManager = this.repo.manager): Promise<TrainingEvent | null> {
-    return manager.findOneBy(TrainingEvent, { id });
-  }
-
-  /**
-   * The event as findEvent() reads it, outside any transaction, by a named prepared statement on
-   * the pg pool: the first read of every registration request (and the only one of a refused one),
-   * without TypeORM's query building and entity mapping.
-   */
-  async findEventFast(id: string): Promise<TrainingEvent | null> {
-    // A read: run again on a fresh connection when the first one was lost under it.
-    const { rows } = await retryOnceIfConnectionLost(() => this.pool().query({ name: 'td_registration_event', text: EVENT_SQL, values: [id] }));
-    return rows[0] ? Object.assign(new TrainingEvent(), rows[0]) : null;
   }
 
   private pool(): { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: any[] }> } {
@@ -96,6 +76,10 @@ export class RegistrationsRepository {
   findByTokenHashForUpdate(manager: EntityManager, hash: Buffer): Promise<Registration | null> {
     return manager.findOne(Registration, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
   }
+
+  // Seats: event.confirmed_count is this domain's counter of confirmed delegates, kept on the event
+  // row so that a seat is one conditional UPDATE under that row's lock. It is written only here, in
+  // the registration's own transaction or statement (the storm's single statement needs it there).
 
   /**
    * Takes one seat: a conditional increment of the event's counter. The row
@@ -273,28 +257,12 @@ export class RegistrationsRepository {
     return new Set(rows.map((r) => r.email));
   }
 
-  /** Units of the subtree of `rootId` (all when null), for matching names in an import. */
-  unitsInSubtree(rootId: string | null): Promise<{ id: string; name: string; abbreviation: string | null; shortName: string | null }[]> {
-    return this.repo.query(
-      `SELECT id, name, abbreviation, short_name AS "shortName" FROM organization WHERE $1::uuid IS NULL OR id = $1 OR path @> ARRAY[$1]::uuid[]`,
-      [rootId],
-    );
-  }
-
-  /** The event's agenda as the delegate sees it. */
-  async findSessions(eventId: string): Promise<{ id: string; title: string; topic: string | null; room: string | null; startsAt: Date; endsAt: Date }[]> {
-    return this.repo.query(
-      `SELECT id, title, topic, room, starts_at AS "startsAt", ends_at AS "endsAt" FROM session WHERE event_id = $1 ORDER BY starts_at, position, id`,
-      [eventId],
-    );
-  }
-
   async list(f: RegistrationFilter): Promise<[Registration[], number]> {
     const q = this.repo.createQueryBuilder('r').where('r.event_id = :eventId', { eventId: f.eventId });
     if (f.status) q.andWhere('r.status = :status', { status: f.status });
     if (f.role) q.andWhere('r.role = :role', { role: f.role });
-    if (f.organizationId) {
-      q.andWhere('r.organization_id IN (SELECT o.id FROM organization o WHERE o.id = :org OR o.path @> ARRAY[:org]::uuid[])', { org: f.organizationId });
+    if (f.organizationIds) {
+      q.andWhere('r.organization_id = ANY(:orgs::uuid[])', { orgs: f.organizationIds });
     }
     if (f.q) {
       const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

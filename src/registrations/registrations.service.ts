@@ -7,7 +7,8 @@ import { TrainingEvent } from '../events/event.entity';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { Page, toPage } from '../http/pagination';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
-import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { EventsService } from '../events/events.service';
 import {
   CreatedRegistrationDto,
   CreateRegistrationDto,
@@ -37,7 +38,8 @@ export class RegistrationsService {
     private readonly seats: SeatsService,
     private readonly mails: RegistrationMails,
     private readonly scope: OrganizationScopeService,
-    private readonly organizations: OrganizationsRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly events: EventsService,
     private readonly links: PersonalLinks,
   ) {}
 
@@ -47,7 +49,7 @@ export class RegistrationsService {
    * the same transaction that writes the registration and its mail.
    */
   async register(user: AuthUser | undefined, eventId: string, dto: CreateRegistrationDto): Promise<CreatedRegistrationDto> {
-    const event = await this.registrations.findEventFast(eventId);
+    const event = await this.events.findByIdFast(eventId);
     const asOrganizer = !!user && ORGANIZER_ROLES.has(user.role);
     if (!event || (!asOrganizer && event.status === 'draft')) throw new NotFoundError('Event', eventId);
     const role = dto.role ?? 'delegate';
@@ -60,7 +62,7 @@ export class RegistrationsService {
     } else {
       this.assertOpenForSelfRegistration(event);
       if (role !== 'delegate') throw new ForbiddenError(`role ${role} can only be added by an organizer; register as delegate`);
-      if (dto.organizationId && !(await this.organizations.findById(dto.organizationId))) {
+      if (dto.organizationId && !(await this.organizations.exists(dto.organizationId))) {
         throw new InvalidInputError('organizationId', 'is not a known organization');
       }
     }
@@ -134,10 +136,13 @@ export class RegistrationsService {
   }
 
   async list(user: AuthUser, eventId: string, q: ListRegistrationsQueryDto): Promise<Page<RegistrationDto>> {
-    const event = await this.registrations.findEvent(eventId);
+    const event = await this.events.findById(eventId);
     if (!event) throw new NotFoundError('Event', eventId);
     await this.scope.assertInScope(user, event.organizationId);
-    const [rows, total] = await this.registrations.list({ eventId, ...q });
+    const { organizationId, ...filter } = q;
+    // A unit's figures include its sub-units: the organizations domain knows the subtree.
+    const organizationIds = organizationId ? (await this.organizations.unitsInSubtree(organizationId)).map((o) => o.id) : undefined;
+    const [rows, total] = await this.registrations.list({ eventId, ...filter, organizationIds });
     return toPage(rows, total, q, RegistrationDto.from);
   }
 
@@ -198,7 +203,7 @@ export class RegistrationsService {
    */
   async cancelLocked(manager: EntityManager, r: Registration): Promise<Registration> {
     if (r.status === 'cancelled') return r;
-    const event = await this.registrations.findEvent(r.eventId, manager);
+    const event = await this.events.findById(r.eventId, manager);
     if (!event || event.status === 'cancelled' || event.status === 'completed') {
       throw new ConflictError(`the event is ${event?.status}; its registrations can no longer be cancelled`, { eventStatus: event?.status });
     }
@@ -237,7 +242,7 @@ export class RegistrationsService {
   private async mustSee(user: AuthUser, id: string): Promise<{ registration: Registration; event: TrainingEvent }> {
     const registration = await this.registrations.findById(id);
     if (!registration) throw new NotFoundError('Registration', id);
-    const event = await this.registrations.findEvent(registration.eventId);
+    const event = await this.events.findById(registration.eventId);
     if (!event) throw new NotFoundError('Registration', id);
     await this.scope.assertInScope(user, event.organizationId);
     return { registration, event };

@@ -53,7 +53,7 @@ export class SeatsService implements SeatChangeListener, OnModuleInit {
    * no waiting list; otherwise `r` becomes waitlisted (the caller saves it).
    */
   async noSeat(manager: EntityManager, r: Registration, eventId: string, statuses: readonly string[]): Promise<void> {
-    const now = await this.registrations.findEvent(eventId, manager);
+    const now = await this.events.findById(eventId, manager);
     if (!now || !statuses.includes(now.status)) {
       throw new ConflictError(`registration is not possible: the event is ${now?.status ?? 'gone'}`, { eventStatus: now?.status });
     }
@@ -84,7 +84,7 @@ export class SeatsService implements SeatChangeListener, OnModuleInit {
    */
   async fillFromWaitlist(manager: EntityManager, eventId: string): Promise<Registration[]> {
     const promoted = await this.registrations.promoteWaitlisted(manager, eventId, SEAT_STATUSES);
-    if (promoted.length) await this.mails.promoted(manager, promoted, (await this.registrations.findEvent(eventId, manager))!);
+    if (promoted.length) await this.mails.promoted(manager, promoted, (await this.events.findById(eventId, manager))!);
     return promoted;
   }
 

@@ -28,8 +28,12 @@ export class SessionsService {
   ) {}
 
   async listForEvent(user: AuthUser, eventId: string): Promise<SessionDto[]> {
-    const event = await this.events.assertReadable(user, eventId);
-    const sessions = await this.sessions.findByEvent(eventId);
+    return this.listForCheckedEvent(await this.events.assertReadable(user, eventId));
+  }
+
+  /** The agenda of an event the caller has already checked (a published event's public page, a delegate's own event). */
+  async listForCheckedEvent(event: { id: string; timezone: string }): Promise<SessionDto[]> {
+    const sessions = await this.sessions.findByEvent(event.id);
     const speakers = await this.sessions.speakersOf(sessions.map((s) => s.id));
     return sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!));
   }

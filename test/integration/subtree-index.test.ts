@@ -1,6 +1,7 @@
 import type { AuthUser } from '../../src/auth/auth-user';
 import { CheckInsRepository } from '../../src/check-ins/check-ins.repository';
 import { EventsRepository } from '../../src/events/events.repository';
+import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { OrganizationsRepository } from '../../src/organizations/organizations.repository';
 import { RegistrationsRepository } from '../../src/registrations/registrations.repository';
 import { RegistrationPageQueries } from '../../src/web/registrations/registration-page-queries';
@@ -140,7 +141,7 @@ describe('subtree queries use the GIN index on organization.path', () => {
 
   it('reads the units of a subtree for pages and imports through the GIN index', async () => {
     expect(await t.app.get(RegistrationPageQueries).unitsOfSubtree(province)).toHaveLength(111);
-    expect(await t.app.get(RegistrationsRepository).unitsInSubtree(province)).toHaveLength(111);
+    expect(await t.app.get(OrganizationsService).unitsInSubtree(province)).toHaveLength(111);
     const queries = organizationQueries();
     expect(queries).toHaveLength(2);
     for (const q of queries) await expectIndexed(q);

@@ -3,14 +3,14 @@ import { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
 import { NotFoundError } from '../../http/domain-errors';
 import { SessionDto } from '../../sessions/dto/session.dto';
-import { SessionsRepository } from '../../sessions/sessions.repository';
+import { SessionsService } from '../../sessions/sessions.service';
 
 /** What a visitor without an account may see of an event: published ones only. */
 @Injectable()
 export class PublicEventService {
   constructor(
     private readonly events: EventsService,
-    private readonly sessions: SessionsRepository,
+    private readonly sessions: SessionsService,
   ) {}
 
   /**
@@ -20,8 +20,6 @@ export class PublicEventService {
   async getPublished(slug: string): Promise<{ event: EventDto; sessions: SessionDto[] }> {
     const event = await this.events.findBySlug(slug);
     if (!event || event.status !== 'published') throw new NotFoundError('Event', slug);
-    const sessions = await this.sessions.findByEvent(event.id);
-    const speakers = await this.sessions.speakersOf(sessions.map((s) => s.id));
-    return { event, sessions: sessions.map((s) => SessionDto.from(s, event.timezone, speakers.get(s.id)!)) };
+    return { event, sessions: await this.sessions.listForCheckedEvent(event) };
   }
 }
