@@ -34,9 +34,10 @@ describe('PostgreSQL stopped under load and started again', () => {
     };
     api = await AppProcess.start({ ...env, APP_ROLE: 'api' });
     worker = await AppProcess.start({ ...env, APP_ROLE: 'worker' });
-  });
+  }, 300_000);
 
   afterAll(async () => {
+    for (const p of [api, worker]) if (p && !p.alive) console.error(`a process died during the test\n${p.output()}`);
     await Promise.all([api?.stop(), worker?.stop()]);
     await smtp?.close();
     await pg?.destroy();
@@ -128,5 +129,5 @@ describe('PostgreSQL stopped under load and started again', () => {
     expect(confirmed.map((e) => mailsTo(e)).filter((n) => n !== 1)).toEqual([]);
     expect(await sql(databaseUrl, `SELECT status, count(*)::int AS n FROM mail_message GROUP BY status`)).toEqual([{ status: 'sent', n: confirmed.length }]);
     if (process.env.FAULT_SHOW_LOGS) console.log(`api log:\n${api.stdout.slice(-6000)}\nworker log:\n${worker.stdout.slice(-6000)}`);
-  });
+  }, 300_000);
 });

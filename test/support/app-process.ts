@@ -24,7 +24,7 @@ export class AppProcess {
   }
 
   /** Starts main.ts with `env` (plus PATH) and waits until it serves /health/live (api roles) or logs that it started (worker). */
-  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
+  static async start(env: Record<string, string>, timeoutMs = 120_000): Promise<AppProcess> {
     const port = env.PORT ?? String(await sparePort());
     const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
       cwd: root,
