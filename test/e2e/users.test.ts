@@ -99,7 +99,7 @@ describe('users', () => {
       const body = valid();
       await t.http().post(USERS).set(admin.auth).send(body).expect(201);
       const dup = await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email }).expect(409);
-      expect(dup.body).toEqual({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict' });
+      expect(dup.body).toEqual({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict', field: 'email' });
       await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email.toUpperCase() }).expect(409);
     });
 
