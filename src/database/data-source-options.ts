@@ -4,8 +4,15 @@ import { AppConfig } from '../config/config';
 import { listenForClientErrors, logConnectionError } from './connection-errors';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-/** How long a request waits for a pooled connection before it fails (503). */
-export const POOL_CONNECT_TIMEOUT_MS = 3000;
+/**
+ * How long a request waits for a pooled connection before it fails (503). It bounds two waits at
+ * once (pg-pool): for a free one of the 20 connections, and for a new connection to be made. A
+ * stopped or starting PostgreSQL refuses at once (ECONNREFUSED, 57P03), so an outage answers 503
+ * quickly whatever this is; it only matters for a silent network. 3 s failed requests that were
+ * merely queued behind a storm on a loaded machine (300 at once on 20 connections with both
+ * cores busy), so it is set well above what a busy queue takes.
+ */
+export const POOL_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Options shared by the app, the TypeORM CLI and the tests: one schema, one naming. */
 export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
