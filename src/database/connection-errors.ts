@@ -17,6 +17,7 @@ const LOST_MESSAGES = [
   /^Connection terminated/, // "... unexpectedly", "... due to connection timeout"
   /not queryable/, // "Client has encountered a connection error and is not queryable"
   /timeout exceeded when trying to connect/,
+  /is not currently accepting connections/, // 55000: the database taken offline (ALLOW_CONNECTIONS false)
 ];
 // TypeORM, after a transaction's connection died (its runner released itself on the client's
 // 'error'): the transaction's next statement throws one of these instead of reaching PostgreSQL.

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { isConnectionLost } from '../database/connection-errors';
 import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
 import { JOB_QUEUE, JobName, QUEUES } from './jobs';
@@ -48,7 +48,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     super();
   }
 
-  async process(job: Job): Promise<void> {
+  async process(job: Job, token?: string): Promise<void> {
     const attempt = job.attemptsMade + 1;
     const isFinalAttempt = attempt >= (job.opts.attempts ?? 1);
     const jobId = job.id ?? '';
@@ -59,6 +59,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
       if (!processor) throw new UnrecoverableError(`no processor is registered for job "${job.name}"`);
       await processor.process(job.data, { jobId, attempt, isFinalAttempt, remembered, remember });
     } catch (err) {
+      if (await this.waitOutDatabase(job, token, err)) throw new DelayedError();
       const final = isFinalAttempt || err instanceof UnrecoverableError;
       const message = (err as Error).message ?? String(err);
       this.logger.warn(`${jobId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${message}`);
@@ -74,6 +75,32 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     // A lost connection here fails the attempt: the retry finds the work done (processors check the
     // stored state first) and records the completion then.
     await this.outbox.markCompleted(jobId, attempt);
+  }
+
+  /**
+   * A lost PostgreSQL connection is the database's outage, not the job's failure: the job waits
+   * (moved to delayed, 1 s doubling to 30 s) without using one of its attempts, so an outage of
+   * minutes does not fail mails for good. Bounded (DATABASE_WAITS, about 10 minutes of waiting):
+   * past that the attempts count again and a failure becomes visible.
+   */
+  private async waitOutDatabase(job: Job, token: string | undefined, err: unknown): Promise<boolean> {
+    if (err instanceof UnrecoverableError || !isConnectionLost(err) || !token) return false;
+    const waits = (isRecord(job.progress) && typeof job.progress.databaseWaits === 'number' ? job.progress.databaseWaits : 0) + 1;
+    if (waits > DATABASE_WAITS) return false;
+    try {
+      await job.updateProgress({ ...(isRecord(job.progress) ? job.progress : {}), databaseWaits: waits });
+      const delay = Math.min(30_000, 1000 * 2 ** (waits - 1));
+      await job.moveToDelayed(Date.now() + delay * (0.5 + Math.random() / 2), token);
+    } catch (e) {
+      // Redis refused the move: let the attempt fail as usual (BullMQ retries it).
+      this.logger.warn(`${job.id}: could not delay the job during the database outage: ${(e as Error).message}`);
+      return false;
+    }
+    if (Date.now() - this.lastErrorLog >= 30_000) {
+      this.lastErrorLog = Date.now();
+      this.logger.warn(`${job.id}: PostgreSQL unreachable (${(err as Error).message}); the job waits without using an attempt`);
+    }
+    return true;
   }
 
   /**
@@ -135,6 +162,9 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     await this.closing;
   }
 }
+
+/** How many times one job may wait out a database outage without using an attempt (1 s … 30 s each: about 10 minutes). */
+export const DATABASE_WAITS = 25;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
