@@ -1,3 +1,4 @@
+import { waitForLockWait } from '../support/lock-wait';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { createEvent, EventBody } from '../factories/events';
 import { delegateFields } from '../factories/registrations';
@@ -24,19 +25,6 @@ describe('database errors reach clients as domain errors, without PostgreSQL det
     await t?.close();
   });
 
-  /** Until a backend of this test's database waits for another transaction's row lock. */
-  async function waitForLockWait(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE NOT l.granted AND l.locktype IN ('transactionid', 'tuple') AND a.datname = current_database()`,
-      );
-      if (n > 0) return;
-      if (Date.now() > deadline) throw new Error('the request never waited for the deleting transaction');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   it('answers a foreign-key violation (a unit deleted while a registration names it) with 400 naming organizationId', async () => {
     const unit = await createOrganization(t, admin, { parentId: org.id, name: 'Công đoàn cơ sở sắp giải thể' });
@@ -47,7 +35,7 @@ describe('database errors reach clients as domain errors, without PostgreSQL det
       await deleter.query('DELETE FROM organization WHERE id = $1', [unit.id]);
       // The service still sees the unit (the delete is not committed); the insert's foreign-key check waits for it.
       const pending = t.http().post(`/api/v1/events/${event.id}/registrations`).set(organizer.auth).send(delegateFields({ organizationId: unit.id })).then((r) => r);
-      await waitForLockWait();
+      await waitForLockWait(t.dataSource, 'the request never waited for the deleting transaction');
       await deleter.commitTransaction();
       const res = await pending;
       expect(res.status).toBe(400);

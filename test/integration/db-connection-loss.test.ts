@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { AppProcess } from '../support/app-process';
 import {
-  Answer, call, delegate, dropDatabaseAt, FAULT_ADMIN, faultSuffix, publishedEvent, sleep, sql, storm, terminateBackends, waitUntil,
+  Answer, call, delegate, dropDatabaseAt, FAULT_ADMIN, faultEnv, faultSuffix, publishedEvent, sleep, sql, storm, terminateBackends, waitUntil,
 } from '../support/fault-load';
 import { SmtpCapture } from '../support/smtp-capture';
 
@@ -24,17 +23,7 @@ describe('a lost PostgreSQL connection (backends terminated under load)', () => 
   beforeAll(async () => {
     // A slow SMTP server keeps many mail jobs active at once, so terminations hit them mid-job.
     smtp = await SmtpCapture.start({ delayMs: 40 });
-    const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `tdtest-${suffix}`,
-      SMTP_URL: smtp.url,
-      ADMIN_EMAIL: FAULT_ADMIN.email,
-      ADMIN_PASSWORD: FAULT_ADMIN.password,
-      JWT_SECRET: randomBytes(24).toString('hex'),
-      LOG_LEVEL: 'warn',
-      STORAGE_DIR: `/tmp/td-test-${suffix}`,
-    };
+    const env = faultEnv(databaseUrl, suffix, smtp.url);
     api = await AppProcess.start({ ...env, APP_ROLE: 'api' });
     worker = await AppProcess.start({ ...env, APP_ROLE: 'worker' });
   }, 300_000);

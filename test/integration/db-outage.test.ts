@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { AppProcess } from '../support/app-process';
-import { call, delegate, FAULT_ADMIN, faultSuffix, publishedEvent, sleep, sql, storm, waitUntil } from '../support/fault-load';
+import { call, delegate, FAULT_ADMIN, faultEnv, faultSuffix, publishedEvent, sleep, sql, storm, waitUntil } from '../support/fault-load';
 import { TestPostgres } from '../support/pg-cluster';
 import { SmtpCapture } from '../support/smtp-capture';
 
@@ -21,17 +20,7 @@ describe('PostgreSQL stopped under load and started again', () => {
     pg = await TestPostgres.create();
     databaseUrl = pg.url(`td_test_${suffix}`);
     smtp = await SmtpCapture.start({ delayMs: 60 });
-    const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `tdtest-${suffix}`,
-      SMTP_URL: smtp.url,
-      ADMIN_EMAIL: FAULT_ADMIN.email,
-      ADMIN_PASSWORD: FAULT_ADMIN.password,
-      JWT_SECRET: randomBytes(24).toString('hex'),
-      LOG_LEVEL: 'warn',
-      STORAGE_DIR: `/tmp/td-test-${suffix}`,
-    };
+    const env = faultEnv(databaseUrl, suffix, smtp.url);
     api = await AppProcess.start({ ...env, APP_ROLE: 'api' });
     worker = await AppProcess.start({ ...env, APP_ROLE: 'worker' });
   }, 300_000);

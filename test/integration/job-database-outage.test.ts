@@ -5,17 +5,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../src/queue/jobs';
 import { OutboxService } from '../../src/queue/outbox.service';
+import { sleep, waitUntil } from '../support/fault-load';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(100);
-  }
-}
 
 /**
  * A job that meets a database outage waits it out without using its attempts: with 2 attempts

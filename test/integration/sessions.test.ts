@@ -1,3 +1,4 @@
+import { waitForLockWait } from '../support/lock-wait';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { createEvent, createSession, createSpeaker, EventBody } from '../factories/events';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -21,19 +22,6 @@ describe('sessions: a speaker is never in two overlapping sessions', () => {
     await t?.close();
   });
 
-  /** Until some backend of this database waits for another transaction (a row or exclusion-check wait). */
-  const waitForLockWait = async () => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE NOT l.granted AND l.locktype IN ('transactionid', 'tuple') AND a.datname = current_database()`,
-      );
-      if (n > 0) return;
-      if (Date.now() > deadline) throw new Error('the request never waited for the other transaction');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   const post = (eventId: string, body: object) => t.http().post(`/api/v1/events/${eventId}/sessions`).set(organizer.auth).send(body);
 
@@ -113,7 +101,7 @@ describe('sessions: a speaker is never in two overlapping sessions', () => {
       await other.query(`INSERT INTO session_speaker (session_id, speaker_id, during) VALUES ($1, $2, tstzrange('2031-05-06T03:00:00Z', '2031-05-06T04:00:00Z', '[)'))`, [otherSessionId, speaker.id]);
       // ...so the request's exclusion check waits for it, while holding its FOR SHARE lock on day1...
       const pending = post(day1.id, { title: 'Bị chặn', startsAt: '2031-05-06T10:30:00+07:00', endsAt: '2031-05-06T11:30:00+07:00', speakers: [{ speakerId: speaker.id }] }).then((r) => r);
-      await waitForLockWait();
+      await waitForLockWait(t.dataSource);
       // ...and the writer then waits for that lock: a cycle. PostgreSQL aborts the request's transaction (it waited first).
       await other.query('UPDATE event SET updated_at = updated_at WHERE id = $1', [day1.id]);
       await other.commitTransaction();
@@ -135,7 +123,7 @@ describe('sessions: a speaker is never in two overlapping sessions', () => {
       await client.query('DELETE FROM speaker WHERE id = $1', [speaker.id]);
       // The request checks the speaker (still visible: the delete is not committed), then waits on its row.
       const pending = post(day1b.id, { title: 'Muộn', startsAt: '2031-05-06T12:00:00+07:00', endsAt: '2031-05-06T12:30:00+07:00', speakers: [{ speakerId: speaker.id }] }).then((r) => r);
-      await waitForLockWait();
+      await waitForLockWait(t.dataSource);
       await client.commitTransaction();
       const res = await pending;
       expect(res.status).toBe(404);

@@ -12,6 +12,21 @@ export const FAULT_ADMIN = { email: 'admin@test.local', password: 'admin-passwor
 /** A unique suffix for a run's database and queue prefix. */
 export const faultSuffix = () => `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
+/** The environment of an api or worker process of a fault test (add APP_ROLE). */
+export function faultEnv(databaseUrl: string, suffix: string, smtpUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `tdtest-${suffix}`,
+    SMTP_URL: smtpUrl,
+    ADMIN_EMAIL: FAULT_ADMIN.email,
+    ADMIN_PASSWORD: FAULT_ADMIN.password,
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'warn',
+    STORAGE_DIR: `/tmp/td-test-${suffix}`,
+  };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 100 ms until it holds; fails naming `what` after `timeoutMs`. */
