@@ -68,6 +68,7 @@ describe('personal links (real SMTP)', () => {
     const page = await t.http().get(`/admin/outbox/${rows[0].id}`).set(admin.auth);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain(r.token);
+    expect(page.text).toContain(`${t.config.appUrl}/r/••••••••`);
   });
 
   it('keeps the link a waiting delegate already has when a seat frees up: the promotion mail carries the same link', async () => {
