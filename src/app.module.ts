@@ -16,6 +16,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { AppLogger } from './http/app-logger';
 import { requestLogging } from './http/log-redaction';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -47,9 +48,8 @@ function coreModules(config: AppConfig, options: AppOptions) {
           res.setHeader('x-request-id', id);
           return id;
         },
-        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        // Secrets in URLs (?_csrf=, personal /r/<token> links) become *** in url, query, Referer and Location;
-        // above info level, requests are bound cheaply (see requestLogging).
+        // One compact line per request at info (id, method, masked URL, status, time; no headers), none
+        // above: secrets in URLs (?_csrf=, personal /r/<token> links) become *** (see requestLogging).
         ...requestLogging(config.logLevel),
       }),
     }),
@@ -78,7 +78,7 @@ export class AppModule {
         ...(config.runsApi ? apiModules() : []),
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
-      providers: config.runsApi ? [{ provide: APP_FILTER, useClass: HttpExceptionFilter }] : [],
+      providers: [AppLogger, ...(config.runsApi ? [{ provide: APP_FILTER, useClass: HttpExceptionFilter }] : [])],
     };
   }
 }

@@ -1,16 +1,18 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { setFlagsFromString } from 'node:v8';
 import { DataSource } from 'typeorm';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
 import { createValidationPipe } from './http/validation';
+import { AppLogger } from './http/app-logger';
+import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import { checkRedis } from './queue/redis';
 import { UsersService } from './users/users.service';
@@ -45,32 +47,34 @@ function boundHeapGrowth(): void {
 }
 
 /** Builds the HTTP application (roles `all` and `api`) ready to listen; used by main.ts and the tests. */
-export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   boundHeapGrowth();
   await preflight(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  // Proxies on the loopback interface are trusted for the client address (the login limits key on it).
+  const adapter = new FastifyAdapter({ trustProxy: 'loopback' });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
+  app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
-  app.set('trust proxy', 'loopback');
   await prepareData(app, config);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Plain-http deployments (localhost) must not be upgraded to https.
-          upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
-          imgSrc: ["'self'", 'data:', 'blob:'],
-        },
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // Plain-http deployments (localhost) must not be upgraded to https.
+        upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
+        imgSrc: ["'self'", 'data:', 'blob:'],
       },
-    }),
-  );
-  app.use(cookieParser(config.jwtSecret));
-  // After the cookie parser: the dashboard's admin check reads the signed session cookie.
-  mountQueueDashboard(app);
-  configureWeb(app, config);
+    },
+  });
+  await app.register(fastifyCookie, { secret: config.jwtSecret });
+  // After the cookie plugin: the dashboard's admin check reads the signed session cookie.
+  await mountQueueDashboard(app);
+  await configureWeb(app, config);
+  // Uploads are read in the handler (see http/uploaded-file.ts); these limits bound any multipart request.
+  await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }
 
@@ -78,7 +82,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 export async function createWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
   await preflight(config);
   const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
-  ctx.useLogger(ctx.get(Logger));
+  ctx.useLogger(ctx.get(AppLogger));
   ctx.enableShutdownHooks();
   await prepareData(ctx, config);
   await ctx.init();

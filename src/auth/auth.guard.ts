@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import { FastifyRequest, signedCookie } from '../http/request';
 import { AuthService } from './auth.service';
-import { AuthUser, IS_PUBLIC, ROLES_KEY } from './auth-user';
+import { IS_PUBLIC, ROLES_KEY } from './auth-user';
 import type { Role } from '../users/user.entity';
 
 export const SESSION_COOKIE = 'td_session';
@@ -22,10 +22,10 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
-    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
-    const token = bearer(req) ?? req.signedCookies?.[SESSION_COOKIE];
+    const token = bearer(req) ?? signedCookie(req, SESSION_COOKIE);
     if (token) {
       const user = await this.auth.verify(token);
       if (user) req.user = user;
@@ -41,7 +41,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function bearer(req: Request): string | undefined {
+function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
   const [scheme, value] = h.split(' ');

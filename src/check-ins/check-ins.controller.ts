@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from '../http/request';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
 import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { UuidParam } from '../http/uuid-param';
@@ -21,7 +21,7 @@ export class EventCheckInsController {
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
     @Body() dto: CreateCheckInDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<CheckInResultDto> {
     const { created, result } = await this.checkIns.checkIn(user, id, dto);
     res.status(created ? 201 : 200);

@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { DatabaseUnavailableException, isConnectionLost } from '../database/connection-errors';
@@ -8,6 +7,8 @@ import { constraintError } from '../database/constraint-errors';
 import { pgErrorOf } from '../database/pg-error';
 import { DomainError } from './domain-errors';
 import { redactUrl } from './log-redaction';
+import { FastifyReply, FastifyRequest, prefersHtml } from './request';
+import { CSRF_ERROR_CODES, CSRF_MESSAGE } from '../web/csrf';
 
 // PostgreSQL data exceptions that mean "the input was wrong", never a 500. Their message names a
 // type or a value, not a table; integrity violations (class 23) go through constraintError().
@@ -27,8 +28,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
     // A lost database connection is a 503 to retry, not a bug (src/database/connection-errors.ts).
     if (isConnectionLost(exception)) {
       this.logger.warn(`database connection lost: ${(exception as Error).message}; answered 503`);
@@ -39,22 +40,26 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, path: redactUrl(req.originalUrl) }, 'Unhandled error');
     }
-    if (res.headersSent) return;
+    if (reply.sent || reply.raw.headersSent) return;
     // A 429 (or 503) that knows when to come back says so in the standard header.
     const retryAfter = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    // Pages get a readable page rather than JSON.
-    if (req.accepts(['json', 'html']) === 'html' && !req.originalUrl.startsWith('/api/') && typeof (res as any).render === 'function' && status !== 401) {
-      res.status(status);
-      res.render('error', { status, message: body.message, locale: (req as any).locale ?? 'vi' }, (err: Error | null, html?: string) => {
-        if (err) res.json(body);
-        else res.type('html').send(html);
-      });
+    if (typeof retryAfter === 'number') reply.header('Retry-After', String(retryAfter));
+    // Pages get a readable page rather than JSON (req.locale is set on page requests only, see configureWeb).
+    if (req.locale && status !== 401 && prefersHtml(req) && typeof reply.view === 'function') {
+      const csrfFailed = body.message === CSRF_MESSAGE;
+      reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .viewAsync('error', { status, message: body.message, csrfFailed })
+        .then(
+          (html) => reply.send(html),
+          () => reply.type('application/json; charset=utf-8').send(body),
+        );
       return;
     }
     // A handler's @Header() (an SVG, a calendar attachment) was set before it failed; the error is JSON.
-    res.removeHeader('Content-Disposition');
-    res.status(status).type('application/json').json(body);
+    reply.removeHeader('Content-Disposition');
+    reply.status(status).type('application/json; charset=utf-8').send(body);
   }
 
   private toResponse(exception: unknown): { status: number; body: Record<string, any> } {
@@ -67,9 +72,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Nest turns body-parser's SyntaxError into a 400; say plainly which part was wrong.
-      const cause = exception.cause as { type?: string; message?: string } | undefined;
-      if (cause?.type === 'entity.parse.failed') {
+      const cause = exception.cause as { code?: string } | undefined;
+      if (cause instanceof SyntaxError) {
         return { status, body: { statusCode: status, message: `body is not valid JSON (${cause.message})`, error: STATUS_CODES[status] } };
+      }
+      if (cause?.code && CSRF_ERROR_CODES.has(cause.code)) {
+        return { status, body: { statusCode: status, message: CSRF_MESSAGE, error: STATUS_CODES[status] } };
       }
       const r = exception.getResponse();
       const body = typeof r === 'string' ? { statusCode: status, message: r, error: STATUS_CODES[status] } : { statusCode: status, ...(r as object) };
@@ -83,11 +91,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = pg && PG_BAD_INPUT[pg.code];
       if (status) return { status, body: { statusCode: status, message: pg.message ?? 'the input is not valid', error: STATUS_CODES[status] } };
     }
-    // body-parser errors (malformed JSON, too large) carry their own 4xx status.
+    // Fastify's body parsers (malformed JSON, too large) carry their own 4xx status; the JSON parser's is a SyntaxError.
     const s = (exception as { status?: number; statusCode?: number })?.status ?? (exception as { statusCode?: number })?.statusCode;
     if (typeof s === 'number' && s >= 400 && s < 500) {
-      const type = (exception as { type?: string }).type;
-      const message = type === 'entity.parse.failed' ? 'body is not valid JSON' : (exception as Error).message;
+      const message = exception instanceof SyntaxError ? `body is not valid JSON (${exception.message})` : (exception as Error).message;
       return { status: s, body: { statusCode: s, message, error: STATUS_CODES[s] } };
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { statusCode: 500, message: 'Internal server error', error: STATUS_CODES[500] } };

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { API_PREFIX } from './api-controller.decorator';
@@ -9,8 +9,8 @@ import { API_PREFIX } from './api-controller.decorator';
  *   token-, secret-, password- or signature-like query parameter;
  * - the delegate's personal link token, a bearer secret in the path:
  *   `/r/<token>...` (pages) and `/api/v1/public/registrations/<token>...`.
- * Browsers repeat such URLs in Referer and the app in Location, so the
- * request and response serializers below mask those headers too.
+ * Browsers repeat such URLs in Referer and the app in Location: log lines
+ * carry neither header (see requestForLog and responseForLog below).
  */
 export const MASK = '***';
 
@@ -46,66 +46,32 @@ export function redactUrl(url: string): string {
   return origin + rest.slice(0, q + 1) + masked + (hash < 0 ? '' : rest.slice(hash));
 }
 
-function maskKeys(obj: unknown, secret: RegExp): unknown {
-  if (!obj || typeof obj !== 'object') return obj;
-  const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
-  for (const key of Object.keys(out)) if (secret.test(key)) out[key] = MASK;
-  return out;
+/** What a log line says of a request: its id, method and masked URL — no headers, no body. */
+export function requestForLog(req: IncomingMessage & { id?: unknown; originalUrl?: string }): { id: unknown; method: string | undefined; url: string } {
+  return { id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') };
 }
 
-/** The shape of pino-std-serializers' request, as far as masking needs it. */
-interface LoggedRequest {
-  url?: unknown;
-  query?: unknown;
-  params?: unknown;
-  headers?: Record<string, unknown>;
+/** What a log line says of a response: its status (headers such as Location or Set-Cookie are never logged). */
+export function responseForLog(res: ServerResponse): { statusCode: number } {
+  return { statusCode: res.statusCode };
 }
 
 /**
- * pino-http `serializers.req`: receives the standard serialized request and
- * masks url, query and Referer. Route params are left out: they repeat the
- * URL, in shapes no mask can know (a catch-all's `splat` holds the token as
- * one of its segments). Never touches the live request.
- */
-export function redactRequestForLog<T extends LoggedRequest>(req: T): T {
-  if (typeof req.url === 'string') req.url = redactUrl(req.url);
-  req.query = maskKeys(req.query, SECRET_QUERY_PARAM);
-  req.params = undefined;
-  const referer = req.headers?.referer;
-  if (typeof referer === 'string') req.headers = { ...req.headers, referer: redactUrl(referer) };
-  return req;
-}
-
-/** pino-http `serializers.res`: masks the Location header (redirects to /r/<token>). */
-export function redactResponseForLog<T extends { headers?: Record<string, unknown> }>(res: T): T {
-  const location = res.headers?.location;
-  if (typeof location === 'string') res.headers = { ...res.headers, location: redactUrl(location) };
-  return res;
-}
-
-/**
- * The per-request logging options of pino-http for `level`. At `info` and
- * below every request gets its completed line with the masked request and
- * response. Above `info` (the production setting) that line is never
- * written, yet pino-http still binds the request to a child logger of every
- * request, which serializes it eagerly (all headers, redaction, JSON) — about
- * a tenth of a cheap request's cost. There the request is bound as its id,
- * method and masked URL only (what a warning or error line needs), and the
- * completion hooks, which could only log at `info`, are not installed.
+ * The per-request logging options of pino-http for `level`. The request and
+ * response serializers are unwrapped: they receive the live objects and copy
+ * only the few fields above, instead of pino-std-serializers' copy of every
+ * header that is then redacted and thrown away. At `info` and below every
+ * request gets one completed line (id, method, masked URL, status, response
+ * time). Above `info` (the production setting) that line is never written,
+ * so the completion hooks, which could only log at `info`, are not
+ * installed; a warning or error line still carries the request.
  */
 export function requestLogging(level: string): Pick<PinoHttpOptions, 'serializers' | 'wrapSerializers' | 'autoLogging'> {
   const ignore = (req: IncomingMessage) => req.url === '/health' || req.url === '/health/live';
-  if (pino.levels.values[level] === undefined || pino.levels.values[level] <= pino.levels.values.info) {
-    return { serializers: { req: redactRequestForLog, res: redactResponseForLog }, autoLogging: { ignore } };
-  }
+  const quiet = pino.levels.values[level] !== undefined && pino.levels.values[level] > pino.levels.values.info;
   return {
-    // Unwrapped: `req` receives the live request instead of pino-std-serializers' full copy of it.
     wrapSerializers: false,
-    serializers: {
-      req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') }),
-      res: pino.stdSerializers.wrapResponseSerializer(redactResponseForLog),
-      err: pino.stdSerializers.err,
-    },
-    autoLogging: false,
+    serializers: { req: requestForLog, res: responseForLog, err: pino.stdSerializers.err },
+    autoLogging: quiet ? false : { ignore },
   };
 }

@@ -1,9 +1,9 @@
-import { Body, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Public, Roles } from '../auth/auth-user';
 import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { Page } from '../http/pagination';
+import { UploadedFile } from '../http/uploaded-file';
 import { UuidParam } from '../http/uuid-param';
 import {
   CreatedRegistrationDto,
@@ -44,12 +44,11 @@ export class EventRegistrationsController {
 
   @Post(':id/registrations/import')
   @Roles('organizer')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } }))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: ImportResultDto })
   @ApiErrors({ 409: 'the event is cancelled, or full for the delegates of the file', 413: 'the file is larger than 10 MB', 422: 'rows that cannot be imported: every one, and nothing imported' })
-  import(@CurrentUser() user: AuthUser, @UuidParam() id: string, @UploadedFile() file: UploadedImportFile | undefined): Promise<ImportResultDto> {
+  import(@CurrentUser() user: AuthUser, @UuidParam() id: string, @UploadedFile('file', IMPORT_MAX_BYTES) file: UploadedImportFile | undefined): Promise<ImportResultDto> {
     return this.imports.import(user, id, file);
   }
 

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { HttpExceptionFilter } from '../http/http-exception.filter';
+import type { FastifyReply, FastifyRequest } from '../http/request';
 
 /**
  * For page controllers: a visitor without a (valid) session is sent to the
@@ -11,11 +11,11 @@ import { HttpExceptionFilter } from '../http/http-exception.filter';
 export class WebExceptionFilter extends HttpExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     if (exception instanceof HttpException && exception.getStatus() === HttpStatus.UNAUTHORIZED) {
-      const req = host.switchToHttp().getRequest<Request>();
-      const res = host.switchToHttp().getResponse<Response>();
+      const req = host.switchToHttp().getRequest<FastifyRequest>();
+      const reply = host.switchToHttp().getResponse<FastifyReply>();
       // After a POST the page to come back to is unknown; GETs return to where they were.
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-      res.redirect(303, `/login${next}`);
+      reply.redirect(`/login${next}`, 303);
       return;
     }
     super.catch(exception, host);

@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Inject, Ip, Post, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, Public } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
 import { APP_CONFIG, AppConfig } from '../../config/config';
@@ -27,21 +27,21 @@ export class LoginController {
 
   @Public()
   @Get('login')
-  page(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Query('next') next: unknown, @Query('loggedOut') loggedOut: unknown): void {
-    if (req.user) return res.redirect(303, safeNext(next));
+  page(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query('next') next: unknown, @Query('loggedOut') loggedOut: unknown): void {
+    if (req.user) return void res.redirect(safeNext(next), 303);
     this.render(res, { next: safeNext(next), email: '', errorKey: null, loggedOut: loggedOut === '1' });
   }
 
   /** Same rate limit as the API login (AuthService.login: per address and e-mail; a 429 is rendered by the page error filter). */
   @Public()
   @Post('login')
-  async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: Response): Promise<void> {
+  async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: FastifyReply): Promise<void> {
     const email = str(body.email).trim();
     const next = safeNext(body.next);
     try {
       const { accessToken } = await this.auth.login(email, str(body.password), ip);
       setSessionCookie(res, this.config, accessToken);
-      res.redirect(303, next);
+      res.redirect(next, 303);
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       res.status(HttpStatus.UNAUTHORIZED);
@@ -52,12 +52,12 @@ export class LoginController {
   /** Public so that an expired session can still log out; the CSRF check still applies. */
   @Public()
   @Post('logout')
-  logout(@Res() res: Response): void {
+  logout(@Res() res: FastifyReply): void {
     clearSessionCookie(res, this.config);
-    res.redirect(303, '/login?loggedOut=1');
+    res.redirect('/login?loggedOut=1', 303);
   }
 
-  private render(res: Response, view: LoginView): void {
-    res.render('auth/login', view);
+  private render(res: FastifyReply, view: LoginView): void {
+    res.view('auth/login', view);
   }
 }

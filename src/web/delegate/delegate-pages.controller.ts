@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { Public } from '../../auth/auth-user';
 import type { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
@@ -40,7 +40,7 @@ interface MyRegistrationView {
   formError: string | null;
 }
 
-const locale = (req: Request): Locale => req.locale ?? DEFAULT_LOCALE;
+const locale = (req: FastifyRequest): Locale => req.locale ?? DEFAULT_LOCALE;
 
 /**
  * The delegate's pages (no account): the registration form of the public
@@ -59,23 +59,23 @@ export class DelegatePagesController {
 
   /** The form on its own page (also where a refused form comes back with its errors). */
   @Get('e/:slug/register')
-  async form(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async form(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.publicEvent(slug);
-    res.render('delegate/register', await this.registerView(event, locale(req)));
+    res.view('delegate/register', await this.registerView(event, locale(req)));
   }
 
   @Post('e/:slug/register')
-  async register(@Param('slug') slug: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async register(@Param('slug') slug: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.publicEvent(slug);
     const values = readForm(body, FORM_FIELDS);
     const { value, errors } = await validateForm(CreateRegistrationDto, values);
     const again = async (status: number, extra: { errors?: FieldErrors; formError?: string; formErrorDetail?: string }) =>
-      res.status(status).render('delegate/register', await this.registerView(event, locale(req), { values, ...extra }));
+      res.status(status).view('delegate/register', await this.registerView(event, locale(req), { values, ...extra }));
     if (errors) return again(HttpStatus.BAD_REQUEST, { errors });
     try {
       // Always a self-registration: a signed-in organizer uses the organizer's pages to add people.
       const created = await this.registrations.register(undefined, event.id, value);
-      res.redirect(303, `/r/${encodeURIComponent(created.token)}?done=registered`);
+      res.redirect(`/r/${encodeURIComponent(created.token)}?done=registered`, 303);
     } catch (e) {
       if (e instanceof InvalidInputError && e.details.field) return again(e.status, { errors: { [String(e.details.field)]: [{ key: 'form.invalid' }] } });
       if (e instanceof ConflictError && e.details.field === 'email') return again(e.status, { errors: { email: [{ key: 'register.error.duplicate' }] } });
@@ -91,33 +91,33 @@ export class DelegatePagesController {
   }
 
   @Get('r/:token')
-  async mine(@Param('token') token: string, @Query('done') done: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async mine(@Param('token') token: string, @Query('done') done: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const r = await this.publicRegistrations.get(token);
-    res.render('delegate/my-registration', this.myView(token, r, locale(req), DONE.find((d) => d === done) ?? null, null));
+    res.view('delegate/my-registration', this.myView(token, r, locale(req), DONE.find((d) => d === done) ?? null, null));
   }
 
   /** Accept (`answer=accept`) or decline (`answer=decline`) an invitation. */
   @Post('r/:token/rsvp')
-  async rsvp(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async rsvp(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const answer = body.answer;
     if (answer !== 'accept' && answer !== 'decline') throw new InvalidInputError('answer', 'must be accept or decline');
     await this.act(token, req, res, answer === 'accept' ? 'accepted' : 'declined', () => this.publicRegistrations.rsvp(token, answer === 'accept'));
   }
 
   @Post('r/:token/cancel')
-  async cancel(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async cancel(@Param('token') token: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.act(token, req, res, 'cancelled', () => this.publicRegistrations.cancel(token));
   }
 
   /** Runs a delegate's action; a refusal (409) comes back on the page with its reason. */
-  private async act(token: string, req: Request, res: Response, done: (typeof DONE)[number], action: () => Promise<PublicRegistrationDto>): Promise<void> {
+  private async act(token: string, req: FastifyRequest, res: FastifyReply, done: (typeof DONE)[number], action: () => Promise<PublicRegistrationDto>): Promise<void> {
     try {
       await action();
-      res.redirect(303, `/r/${encodeURIComponent(token)}?done=${done}`);
+      res.redirect(`/r/${encodeURIComponent(token)}?done=${done}`, 303);
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 409) throw e;
       const r = await this.publicRegistrations.get(token);
-      res.status(409).render('delegate/my-registration', this.myView(token, r, locale(req), null, e.message));
+      res.status(409).view('delegate/my-registration', this.myView(token, r, locale(req), null, e.message));
     }
   }
 

@@ -1,11 +1,12 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventDto } from '../../events/dto/event.dto';
 import { RegistrationsService } from '../../registrations/registrations.service';
 import type { EntryState } from '../../registrations/registration-window';
 import { EventsService } from '../../events/events.service';
 import type { FieldErrors } from '../forms';
-import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
+import { middlewareLocals } from '../configure-web';
+import { Locale, localeFromCookieHeader } from '../i18n/i18n';
 import { dateTimeInZone } from '../registrations/page-format';
 import { RegistrationPageQueries, UnitOption } from '../registrations/registration-page-queries';
 
@@ -62,8 +63,10 @@ function safeDecode(s: string | undefined): string | null {
 
 /**
  * Gives the public event page (/e/:slug, rendered by the events pages) what
- * its registration partial needs, as `res.locals.registrationEntry`: views
+ * its registration partial needs, as the page local `registrationEntry`: views
  * render synchronously, so the units and the window are loaded here first.
+ * Nest middleware sees the raw request (before the page hook), so it reads the
+ * language from the Cookie header and hands the data over through `middlewareLocals`.
  */
 @Injectable()
 export class RegistrationEntryMiddleware implements NestMiddleware {
@@ -72,12 +75,12 @@ export class RegistrationEntryMiddleware implements NestMiddleware {
     private readonly builder: RegistrationEntryBuilder,
   ) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+  async use(req: IncomingMessage & { originalUrl?: string }, _res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
     try {
-      const slug = req.method === 'GET' ? safeDecode(PUBLIC_PAGE.exec(req.originalUrl)?.[1]) : null;
+      const slug = req.method === 'GET' ? safeDecode(PUBLIC_PAGE.exec(req.originalUrl ?? req.url ?? '')?.[1]) : null;
       if (slug) {
         const event = await this.events.findBySlug(slug);
-        if (event) res.locals.registrationEntry = await this.builder.build(event, req.locale ?? DEFAULT_LOCALE);
+        if (event) middlewareLocals.set(req, { registrationEntry: await this.builder.build(event, localeFromCookieHeader(req.headers.cookie)) });
       }
       next();
     } catch (err) {

@@ -1,5 +1,5 @@
 import { Get, Render, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { CheckInsService } from '../../check-ins/check-ins.service';
 import { ListEventsQueryDto } from '../../events/dto/event.dto';
@@ -34,7 +34,7 @@ interface DeskView {
   textsJson: string;
 }
 
-const locale = (req: Request): Locale => req.locale ?? DEFAULT_LOCALE;
+const locale = (req: FastifyRequest): Locale => req.locale ?? DEFAULT_LOCALE;
 
 /**
  * The check-in desk (staff, organizers, admin). The page only renders the
@@ -54,7 +54,7 @@ export class DeskPagesController {
   /** The published events of the user's subtree, to choose a desk. */
   @Get()
   @Render('desk/index')
-  async list(@CurrentUser() user: AuthUser, @Req() req: Request): Promise<DeskListView> {
+  async list(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<DeskListView> {
     const q = Object.assign(new ListEventsQueryDto(), { status: 'published', page: 1, pageSize: 200 });
     const page = await this.events.list(user, q);
     const loc = locale(req);
@@ -65,7 +65,7 @@ export class DeskPagesController {
 
   @Get(':eventId')
   @Render('desk/desk')
-  async desk(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: Request): Promise<DeskView> {
+  async desk(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: FastifyRequest): Promise<DeskView> {
     const event = await this.events.get(user, eventId);
     const loc = locale(req);
     const [sessions, stats, units] = await Promise.all([

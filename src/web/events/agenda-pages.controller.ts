@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { toLocalIso } from '../../events/event-time';
@@ -56,7 +56,7 @@ export interface SessionForm {
   roles: readonly string[];
 }
 
-const localeOf = (req: Request): Locale => req.locale ?? 'vi';
+const localeOf = (req: FastifyRequest): Locale => req.locale ?? 'vi';
 const manages = (user: AuthUser) => user.role === 'admin' || user.role === 'organizer';
 
 /** Reads the repeated `speakerId` / `speakerRole` inputs of the form's speaker rows, dropping empty rows. */
@@ -77,14 +77,15 @@ export class AgendaPagesController {
   ) {}
 
   @Get(':id/agenda')
-  async agenda(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const flash = typeof req.query.done === 'string' && ['added', 'saved', 'deleted', 'moved'].includes(req.query.done) ? `agenda.done.${req.query.done}` : null;
+  async agenda(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    const { done } = req.query as Record<string, unknown>;
+    const flash = typeof done === 'string' && ['added', 'saved', 'deleted', 'moved'].includes(done) ? `agenda.done.${done}` : null;
     await this.render(res, user, id, localeOf(req), (event, editable) => (editable ? this.emptyForm(user, event) : Promise.resolve(null)), HttpStatus.OK, flash);
   }
 
   @Post(':id/sessions')
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.events.assertManageable(user, id);
     const values = readForm(body, CREATE_FIELDS);
     const rows = readSpeakerRows(body);
@@ -93,7 +94,7 @@ export class AgendaPagesController {
     if (errors) return this.renderForm(res, user, id, req, { mode: 'create', action, values, rows, errors: fixNested(errors), formError: null }, HttpStatus.BAD_REQUEST);
     try {
       await this.sessions.create(user, id, value);
-      res.redirect(303, `/events/${id}/agenda?done=added`);
+      res.redirect(`/events/${id}/agenda?done=added`, 303);
     } catch (e) {
       await this.reject(e, res, user, id, req, { mode: 'create', action, values, rows });
     }
@@ -101,7 +102,7 @@ export class AgendaPagesController {
 
   @Get(':id/sessions/:sessionId/edit')
   @Roles('organizer')
-  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.events.assertManageable(user, id);
     const session = await this.sessionOf(user, id, sid);
     const values = { title: session.title, topic: session.topic, description: session.description, room: session.room, startsAt: toInputValue(session.startsAtLocal), endsAt: toInputValue(session.endsAtLocal) };
@@ -111,7 +112,7 @@ export class AgendaPagesController {
 
   @Post(':id/sessions/:sessionId')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.events.assertManageable(user, id);
     await this.sessionOf(user, id, sid);
     const values = readForm(body, EDIT_FIELDS);
@@ -121,7 +122,7 @@ export class AgendaPagesController {
     if (errors) return this.renderForm(res, user, id, req, { mode: 'edit', action, values, rows, errors: fixNested(errors), formError: null }, HttpStatus.BAD_REQUEST);
     try {
       await this.sessions.update(user, sid, value);
-      res.redirect(303, `/events/${id}/agenda?done=saved`);
+      res.redirect(`/events/${id}/agenda?done=saved`, 303);
     } catch (e) {
       await this.reject(e, res, user, id, req, { mode: 'edit', action, values, rows });
     }
@@ -129,21 +130,21 @@ export class AgendaPagesController {
 
   @Post(':id/sessions/:sessionId/delete')
   @Roles('organizer')
-  async remove(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Res() res: Response): Promise<void> {
+  async remove(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Res() res: FastifyReply): Promise<void> {
     await this.sessionOf(user, id, sid);
     await this.sessions.remove(user, sid);
-    res.redirect(303, `/events/${id}/agenda?done=deleted`);
+    res.redirect(`/events/${id}/agenda?done=deleted`, 303);
   }
 
   /** Moves a session up or down among those starting at the same time (their `position`). */
   @Post(':id/sessions/:sessionId/move')
   @Roles('organizer')
-  async move(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Body('direction') direction: unknown, @Res() res: Response): Promise<void> {
+  async move(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Body('direction') direction: unknown, @Res() res: FastifyReply): Promise<void> {
     if (direction !== 'up' && direction !== 'down') throw new InvalidInputError('direction', 'must be up or down');
     const agenda = await this.sessions.listForEvent(user, id);
     if (!agenda.some((s) => s.id === sid)) await this.sessionOf(user, id, sid);
     for (const change of reorderPlan(agenda, sid, direction)) await this.sessions.update(user, change.id, { position: change.position });
-    res.redirect(303, `/events/${id}/agenda?done=moved`);
+    res.redirect(`/events/${id}/agenda?done=moved`, 303);
   }
 
   /** The session if it is on this event's agenda (readable by `user`); 404 otherwise. */
@@ -153,7 +154,7 @@ export class AgendaPagesController {
     return session;
   }
 
-  private async reject(e: unknown, res: Response, user: AuthUser, id: string, req: Request, form: Pick<SessionForm, 'mode' | 'action' | 'values'> & { rows: SpeakerRow[] }): Promise<void> {
+  private async reject(e: unknown, res: FastifyReply, user: AuthUser, id: string, req: FastifyRequest, form: Pick<SessionForm, 'mode' | 'action' | 'values'> & { rows: SpeakerRow[] }): Promise<void> {
     if (!(e instanceof DomainError) || ![400, 403, 409].includes(e.status)) throw e;
     const event = await this.events.get(user, id);
     const locale = localeOf(req);
@@ -174,10 +175,10 @@ export class AgendaPagesController {
   }
 
   private async renderForm(
-    res: Response,
+    res: FastifyReply,
     user: AuthUser,
     id: string,
-    req: Request,
+    req: FastifyRequest,
     f: Pick<SessionForm, 'mode' | 'action' | 'values' | 'errors' | 'formError'> & { rows: SpeakerRow[] },
     status: number = HttpStatus.OK,
   ): Promise<void> {
@@ -202,7 +203,7 @@ export class AgendaPagesController {
   }
 
   private async render(
-    res: Response,
+    res: FastifyReply,
     user: AuthUser,
     id: string,
     locale: Locale,
@@ -222,7 +223,7 @@ export class AgendaPagesController {
       form: editable ? await form(event, editable) : null,
       flashKey,
     };
-    res.status(status).render('events/agenda', view);
+    res.status(status).view('events/agenda', view);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { CreateEventDto, EventDto, ListEventsQueryDto, UpdateEventDto } from '../../events/dto/event.dto';
 import { EVENT_KINDS, EVENT_STATUSES, REGISTRATION_MODES } from '../../events/event.entity';
@@ -24,7 +24,7 @@ const TRANSITIONS: EventTransition[] = ['publish', 'complete', 'cancel'];
 const LEGAL: Record<EventDto['status'], EventTransition[]> = { draft: ['publish', 'cancel'], published: ['complete', 'cancel'], completed: [], cancelled: [] };
 
 const canManage = (user: AuthUser) => user.role === 'admin' || user.role === 'organizer';
-const localeOf = (req: Request): Locale => req.locale ?? 'vi';
+const localeOf = (req: FastifyRequest): Locale => req.locale ?? 'vi';
 
 /** View model of events/list.eta. */
 interface ListView {
@@ -93,7 +93,7 @@ export class EventPagesController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() user: AuthUser, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async list(@CurrentUser() user: AuthUser, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     const filters = { status: str(query.status), organizationId: str(query.organizationId), from: str(query.from), to: str(query.to) };
     const errors: FieldErrors = {};
@@ -128,11 +128,11 @@ export class EventPagesController {
       filterQuery,
       canCreate: canManage(user),
     };
-    res.status(Object.keys(errors).length ? HttpStatus.BAD_REQUEST : HttpStatus.OK).render('events/list', view);
+    res.status(Object.keys(errors).length ? HttpStatus.BAD_REQUEST : HttpStatus.OK).view('events/list', view);
   }
 
   @Get('calendar')
-  async calendar(@CurrentUser() user: AuthUser, @Query('month') monthParam: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async calendar(@CurrentUser() user: AuthUser, @Query('month') monthParam: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const month = parseMonth(monthParam, new Date());
     const { first, last } = gridRange(month);
     // A day of margin on both sides: the grid's days are local days of zones up to UTC±14.
@@ -147,12 +147,12 @@ export class EventPagesController {
     const [y, m] = month.split('-').map(Number);
     const monthLabel = new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
     const view: CalendarView = { calendar: buildCalendar(month, page.items, locale), monthLabel, canCreate: canManage(user) };
-    res.render('events/calendar', view);
+    res.view('events/calendar', view);
   }
 
   @Get('new')
   @Roles('organizer')
-  async newForm(@CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
+  async newForm(@CurrentUser() user: AuthUser, @Res() res: FastifyReply): Promise<void> {
     const units = parentOptions(await this.organizations.list(user));
     const values = { timezone: 'Asia/Ho_Chi_Minh', registrationMode: 'open', kind: 'training', reminderHoursBefore: '24', organizationId: user.organizationId ?? units[0]?.id ?? '' };
     this.renderForm(res, await this.formView(user, 'create', null, values, {}, null));
@@ -160,13 +160,13 @@ export class EventPagesController {
 
   @Post()
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const { values, input } = readEventForm(body, 'create');
     const { value, errors } = await validateForm(CreateEventDto, input);
     if (errors) return this.renderForm(res, await this.formView(user, 'create', null, values, errors, null), HttpStatus.BAD_REQUEST);
     try {
       const event = await this.events.create(user, value);
-      res.redirect(303, `/events/${event.id}?saved=1`);
+      res.redirect(`/events/${event.id}?saved=1`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderRejection(res, await this.formView(user, 'create', null, values, {}, null), e);
@@ -174,7 +174,7 @@ export class EventPagesController {
   }
 
   @Get(':id')
-  async show(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query() q: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Query() q: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, id);
     const moved = TRANSITIONS.find((t) => t === q.done);
     // After a save that moved the waiting list, the status line says who moved.
@@ -182,26 +182,26 @@ export class EventPagesController {
     const released = countParam(q.released);
     const savedKey = promoted && released ? 'events.savedPromotedReleased' : promoted ? 'events.savedPromoted' : released ? 'events.savedReleased' : 'events.saved';
     const flashKey = moved ? `events.done.${moved}` : q.saved === '1' ? savedKey : null;
-    res.render('events/show', await this.showView(user, event, localeOf(req), null, flashKey, { promoted, released }));
+    res.view('events/show', await this.showView(user, event, localeOf(req), null, flashKey, { promoted, released }));
   }
 
   @Get(':id/edit')
   @Roles('organizer')
-  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: Response): Promise<void> {
+  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, id);
     this.renderForm(res, await this.formView(user, 'edit', event.id, eventFormValues(event), {}, null));
   }
 
   @Post(':id')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     await this.events.assertManageable(user, id);
     const { values, input } = readEventForm(body, 'edit');
     const { value, errors } = await validateForm(UpdateEventDto, input);
     if (errors) return this.renderForm(res, await this.formView(user, 'edit', id, values, errors, null), HttpStatus.BAD_REQUEST);
     try {
       const { promoted, released } = await this.events.updateWithSeats(user, id, value);
-      res.redirect(303, `/events/${id}?saved=1` + (promoted ? `&promoted=${promoted}` : '') + (released ? `&released=${released}` : ''));
+      res.redirect(`/events/${id}?saved=1` + (promoted ? `&promoted=${promoted}` : '') + (released ? `&released=${released}` : ''), 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderRejection(res, await this.formView(user, 'edit', id, values, {}, null), e);
@@ -211,31 +211,31 @@ export class EventPagesController {
   /** Publish / complete / cancel: one POST form each; a refused move (409) is explained on the event page. */
   @Post(':id/publish')
   @Roles('organizer')
-  publish(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  publish(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.move(user, id, 'publish', req, res);
   }
 
   @Post(':id/complete')
   @Roles('organizer')
-  complete(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  complete(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.move(user, id, 'complete', req, res);
   }
 
   @Post(':id/cancel')
   @Roles('organizer')
-  cancel(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  cancel(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.move(user, id, 'cancel', req, res);
   }
 
-  private async move(user: AuthUser, id: string, transition: EventTransition, req: Request, res: Response): Promise<void> {
+  private async move(user: AuthUser, id: string, transition: EventTransition, req: FastifyRequest, res: FastifyReply): Promise<void> {
     try {
       await this.events[transition](user, id);
-      res.redirect(303, `/events/${id}?done=${transition}`);
+      res.redirect(`/events/${id}?done=${transition}`, 303);
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       const event = await this.events.get(user, id);
       const formError = { key: 'events.error.transition', params: { action: transition, status: String(e.details.status ?? event.status) } };
-      res.status(HttpStatus.CONFLICT).render('events/show', await this.showView(user, event, localeOf(req), formError, null));
+      res.status(HttpStatus.CONFLICT).view('events/show', await this.showView(user, event, localeOf(req), formError, null));
     }
   }
 
@@ -275,13 +275,13 @@ export class EventPagesController {
   }
 
   /** A refusal about one field goes next to it; others above the form. */
-  private renderRejection(res: Response, view: FormView, e: DomainError): void {
+  private renderRejection(res: FastifyReply, view: FormView, e: DomainError): void {
     const field = serviceFieldError(e);
     if (field) this.renderForm(res, { ...view, errors: withFieldError(view.errors, field) }, e.status);
     else this.renderForm(res, { ...view, formError: e.message }, e.status);
   }
 
-  private renderForm(res: Response, view: FormView, status: number = HttpStatus.OK): void {
-    res.status(status).render('events/form', view);
+  private renderForm(res: FastifyReply, view: FormView, status: number = HttpStatus.OK): void {
+    res.status(status).view('events/form', view);
   }
 }

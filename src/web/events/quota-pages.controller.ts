@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
@@ -48,15 +48,15 @@ export class QuotaPagesController {
   ) {}
 
   @Get(':id/quotas')
-  async table(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async table(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const seats = new Map((await this.quotas.list(user, id)).map((q) => [q.organizationId, String(q.seats)]));
-    const flashKey = req.query.saved === '1' ? 'quotas.saved' : null;
+    const flashKey = (req.query as Record<string, unknown>).saved === '1' ? 'quotas.saved' : null;
     await this.render(res, user, id, req.locale ?? 'vi', seats, {}, null, flashKey);
   }
 
   @Post(':id/quotas')
   @Roles('organizer')
-  async save(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async save(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.assertManageable(user, id);
     const units = await this.unitsOf(user, event.organizationId);
     const typed = new Map<string, string>();
@@ -74,7 +74,7 @@ export class QuotaPagesController {
     if (Object.keys(errors).length) return this.render(res, user, id, locale, typed, errors, null, null, HttpStatus.BAD_REQUEST);
     try {
       await this.quotas.replace(user, id, items);
-      res.redirect(303, `/events/${id}/quotas?saved=1`);
+      res.redirect(`/events/${id}/quotas?saved=1`, 303);
     } catch (e) {
       if (!(e instanceof DomainError) || ![400, 403, 409].includes(e.status)) throw e;
       await this.render(res, user, id, locale, typed, {}, e.message, null, e.status);
@@ -88,7 +88,7 @@ export class QuotaPagesController {
     return parentOptions(inside);
   }
 
-  private async render(res: Response, user: AuthUser, id: string, locale: Locale, seats: Map<string, string>, errors: FieldErrors, formError: string | null, flashKey: string | null, status: number = HttpStatus.OK): Promise<void> {
+  private async render(res: FastifyReply, user: AuthUser, id: string, locale: Locale, seats: Map<string, string>, errors: FieldErrors, formError: string | null, flashKey: string | null, status: number = HttpStatus.OK): Promise<void> {
     const event = await this.events.get(user, id);
     const rows = (await this.unitsOf(user, event.organizationId)).map((u) => ({ organizationId: u.id, label: u.label, depth: u.depth, seats: seats.get(u.id) ?? '' }));
     const manage = user.role === 'admin' || user.role === 'organizer';
@@ -102,6 +102,6 @@ export class QuotaPagesController {
       formError,
       flashKey,
     };
-    res.status(status).render('events/quotas', view);
+    res.status(status).view('events/quotas', view);
   }
 }

@@ -16,6 +16,20 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/** The page language of a request's parsed cookies (Vietnamese unless `td_lang` says otherwise). */
+export function localeOf(cookies: Record<string, string | undefined> | undefined): Locale {
+  const chosen = cookies?.[LANG_COOKIE];
+  return isLocale(chosen) ? chosen : DEFAULT_LOCALE;
+}
+
+const LANG_IN_HEADER = new RegExp(`(?:^|;)\\s*${LANG_COOKIE}=([^;]*)`);
+
+/** The same, from a raw Cookie header (Nest middleware runs before the cookies are parsed). */
+export function localeFromCookieHeader(header: string | undefined): Locale {
+  const chosen = header ? LANG_IN_HEADER.exec(header)?.[1]?.trim() : undefined;
+  return isLocale(chosen) ? chosen : DEFAULT_LOCALE;
+}
+
 function lookup(dict: Dictionary, key: string): string | undefined {
   let node: string | Dictionary | undefined = dict;
   for (const part of key.split('.')) {

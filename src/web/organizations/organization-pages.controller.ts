@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Post, Query, Render, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { DomainError } from '../../http/domain-errors';
 import { UuidParam } from '../../http/uuid-param';
@@ -56,7 +56,7 @@ export class OrganizationPagesController {
 
   @Get('new')
   @Roles('organizer')
-  async newForm(@CurrentUser() user: AuthUser, @Query('parentId') parentId: unknown, @Res() res: Response): Promise<void> {
+  async newForm(@CurrentUser() user: AuthUser, @Query('parentId') parentId: unknown, @Res() res: FastifyReply): Promise<void> {
     const parents = parentOptions(await this.organizations.list(user));
     const chosen = parents.find((p) => p.id === parentId)?.id ?? (user.role === 'admin' ? '' : (parents[0]?.id ?? ''));
     this.renderForm(res, { mode: 'create', action: '/organizations', values: { parentId: chosen }, errors: {}, formError: null, parents, allowTopLevel: user.role === 'admin' });
@@ -64,7 +64,7 @@ export class OrganizationPagesController {
 
   @Post()
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const values = readForm(body, CREATE_FIELDS);
     const { value, errors } = await validateForm(CreateOrganizationDto, values);
     const view = async (errs: FieldErrors, formError: string | null): Promise<FormView> => ({
@@ -74,7 +74,7 @@ export class OrganizationPagesController {
     if (errors) return this.renderForm(res, await view(errors, null), HttpStatus.BAD_REQUEST);
     try {
       const org = await this.organizations.create(user, value);
-      res.redirect(303, `/organizations?saved=${org.id}`);
+      res.redirect(`/organizations?saved=${org.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderForm(res, await view({}, e.message), e.status);
@@ -83,7 +83,7 @@ export class OrganizationPagesController {
 
   @Get(':id/edit')
   @Roles('organizer')
-  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: Response): Promise<void> {
+  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: FastifyReply): Promise<void> {
     const org = await this.organizations.get(user, id);
     const { name, abbreviation, locality, shortName, nameEn, parentId } = org;
     this.renderForm(res, await this.editView(user, org, { name, abbreviation, locality, shortName, nameEn, parentId }, {}, null));
@@ -91,7 +91,7 @@ export class OrganizationPagesController {
 
   @Post(':id')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const org = await this.organizations.get(user, id);
     const values = readForm(body, EDIT_FIELDS);
     const { value, errors } = await validateForm(UpdateOrganizationDto, values);
@@ -99,7 +99,7 @@ export class OrganizationPagesController {
     if (errors) return this.renderForm(res, await this.editView(user, org, shown, errors, null), HttpStatus.BAD_REQUEST);
     try {
       await this.organizations.update(user, id, value);
-      res.redirect(303, `/organizations?saved=${id}`);
+      res.redirect(`/organizations?saved=${id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderForm(res, await this.editView(user, org, shown, {}, e.message), e.status);
@@ -113,7 +113,7 @@ export class OrganizationPagesController {
     return { mode: 'edit', action: `/organizations/${org.id}`, values, errors, formError, parents, allowTopLevel: !org.parentId };
   }
 
-  private renderForm(res: Response, view: FormView, status: number = HttpStatus.OK): void {
-    res.status(status).render('organizations/form', view);
+  private renderForm(res: FastifyReply, view: FormView, status: number = HttpStatus.OK): void {
+    res.status(status).view('organizations/form', view);
   }
 }

@@ -1,5 +1,5 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { Public } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { Locale } from '../i18n/i18n';
@@ -40,7 +40,7 @@ export class PublicEventPagesController {
 
   @Public()
   @Get(':slug')
-  async show(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const { event, sessions } = await this.publicEvents.getPublished(slug);
     const locale: Locale = req.locale ?? 'vi';
     const state = RegistrationsService.entryState(event);
@@ -58,6 +58,6 @@ export class PublicEventPagesController {
         state: state === 'notYet' || state === 'closed' ? state : 'open',
       },
     };
-    res.render('public/event', view);
+    res.view('public/event', view);
   }
 }

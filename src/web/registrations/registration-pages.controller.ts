@@ -1,10 +1,10 @@
-import { Body, Get, HttpStatus, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import { Body, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
 import { DomainError, InvalidInputError, RowError, UnprocessableFileError } from '../../http/domain-errors';
+import { UploadedFile } from '../../http/uploaded-file';
 import { UuidParam } from '../../http/uuid-param';
 import { CreateRegistrationDto, ListRegistrationsQueryDto, RegistrationDto } from '../../registrations/dto/registration.dto';
 import { IMPORT_MAX_BYTES } from '../../registrations/registrations.controller';
@@ -78,7 +78,7 @@ interface QuotasView extends Shared {
   totals: { seats: number; confirmed: number; checkedIn: number };
 }
 
-const locale = (req: Request): Locale => req.locale ?? DEFAULT_LOCALE;
+const locale = (req: FastifyRequest): Locale => req.locale ?? DEFAULT_LOCALE;
 const isFormRejection = (e: unknown): e is DomainError => e instanceof DomainError && [400, 403, 409].includes(e.status);
 
 /**
@@ -101,8 +101,8 @@ export class RegistrationPagesController {
     @CurrentUser() user: AuthUser,
     @UuidParam('eventId') eventId: string,
     @Query() query: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     const filters = readForm(query, FILTERS);
@@ -128,13 +128,13 @@ export class RegistrationPagesController {
       filterQuery,
       flash: this.flash(query, res),
     };
-    res.status(errors ? HttpStatus.BAD_REQUEST : HttpStatus.OK).render('registrations/list', view);
+    res.status(errors ? HttpStatus.BAD_REQUEST : HttpStatus.OK).view('registrations/list', view);
   }
 
   @Get('new')
-  async addForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async addForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, eventId);
-    res.render('registrations/form', await this.addView(event, locale(req), { role: 'delegate', language: 'vi' }, {}, null));
+    res.view('registrations/form', await this.addView(event, locale(req), { role: 'delegate', language: 'vi' }, {}, null));
   }
 
   @Post()
@@ -142,63 +142,62 @@ export class RegistrationPagesController {
     @CurrentUser() user: AuthUser,
     @UuidParam('eventId') eventId: string,
     @Body() body: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     const values = readForm(body, ADD_FIELDS);
     const { value, errors } = await validateForm(CreateRegistrationDto, values);
-    if (errors) return void res.status(HttpStatus.BAD_REQUEST).render('registrations/form', await this.addView(event, locale(req), values, errors, null));
+    if (errors) return void res.status(HttpStatus.BAD_REQUEST).view('registrations/form', await this.addView(event, locale(req), values, errors, null));
     try {
       const created = await this.registrations.register(user, eventId, value);
-      res.redirect(303, `/events/${eventId}/registrations?saved=${created.id}`);
+      res.redirect(`/events/${eventId}/registrations?saved=${created.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       const fieldErrors: FieldErrors = e.details.field ? { [String(e.details.field)]: [{ key: e.status === 409 ? 'registrations.duplicate' : 'form.invalid' }] } : {};
-      res.status(e.status).render('registrations/form', await this.addView(event, locale(req), values, fieldErrors, e instanceof InvalidInputError ? null : e.message));
+      res.status(e.status).view('registrations/form', await this.addView(event, locale(req), values, fieldErrors, e instanceof InvalidInputError ? null : e.message));
     }
   }
 
   @Post(':id/cancel')
-  async cancel(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @UuidParam('id') id: string, @Res() res: Response): Promise<void> {
+  async cancel(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @UuidParam('id') id: string, @Res() res: FastifyReply): Promise<void> {
     const r = await this.registrations.get(user, id);
     if (r.eventId !== eventId) throw new InvalidInputError('id', 'is a registration of another event');
     await this.registrations.cancel(user, id);
-    res.redirect(303, `/events/${eventId}/registrations?cancelled=${id}`);
+    res.redirect(`/events/${eventId}/registrations?cancelled=${id}`, 303);
   }
 
   @Get('import')
-  async importForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async importForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, eventId);
-    res.render('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: null, imported: null }));
+    res.view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: null, imported: null }));
   }
 
-  /** Multipart upload (the CSRF token travels in the query string: the body is read after the check). */
+  /** Multipart upload (the CSRF token travels in the query string: the body is read by the handler, after the check). */
   @Post('import')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } }))
   async import(
     @CurrentUser() user: AuthUser,
     @UuidParam('eventId') eventId: string,
-    @UploadedFile() file: UploadedImportFile | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @UploadedFile('file', IMPORT_MAX_BYTES) file: UploadedImportFile | undefined,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     try {
       const imported = await this.imports.import(user, eventId, file);
-      res.status(HttpStatus.CREATED).render('registrations/import', this.importView(await this.events.get(user, eventId), locale(req), { rowErrors: [], formError: null, imported }));
+      res.status(HttpStatus.CREATED).view('registrations/import', this.importView(await this.events.get(user, eventId), locale(req), { rowErrors: [], formError: null, imported }));
     } catch (e) {
       if (e instanceof UnprocessableFileError) {
         const rowErrors = (e.details.errors as RowError[]) ?? [];
-        return void res.status(e.status).render('registrations/import', this.importView(event, locale(req), { rowErrors, formError: e.message, imported: null }));
+        return void res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors, formError: e.message, imported: null }));
       }
       if (!isFormRejection(e)) throw e;
-      res.status(e.status).render('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: e.message, imported: null }));
+      res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: e.message, imported: null }));
     }
   }
 
   @Get('quotas')
-  async quotas(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async quotas(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, eventId);
     const rows = await this.queries.quotaTable(eventId);
     const view: QuotasView = {
@@ -206,7 +205,7 @@ export class RegistrationPagesController {
       rows,
       totals: rows.reduce((s, r) => ({ seats: s.seats + (r.seats ?? 0), confirmed: s.confirmed + r.confirmed, checkedIn: s.checkedIn + r.checkedIn }), { seats: 0, confirmed: 0, checkedIn: 0 }),
     };
-    res.render('registrations/quotas', view);
+    res.view('registrations/quotas', view);
   }
 
   private shared(event: EventDto, loc: Locale, tab: Shared['tab']): Shared {
@@ -233,7 +232,7 @@ export class RegistrationPagesController {
   }
 
   /** The status line after a redirect (`?saved=`, `?cancelled=`), translated by the view. */
-  private flash(query: Record<string, unknown>, res: Response): string | null {
+  private flash(query: Record<string, unknown>, res: FastifyReply): string | null {
     const t = res.locals.t as (key: string) => string;
     if (typeof query.saved === 'string') return t('registrations.saved');
     if (typeof query.cancelled === 'string') return t('registrations.cancelled');

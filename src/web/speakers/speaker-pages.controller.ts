@@ -1,5 +1,5 @@
 import { Body, Get, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { DomainError } from '../../http/domain-errors';
 import { UuidParam } from '../../http/uuid-param';
@@ -49,7 +49,7 @@ export class SpeakerPagesController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() user: AuthUser, @Query('q') q: unknown, @Query('page') pageParam: unknown, @Query('saved') saved: unknown, @Res() res: Response): Promise<void> {
+  async list(@CurrentUser() user: AuthUser, @Query('q') q: unknown, @Query('page') pageParam: unknown, @Query('saved') saved: unknown, @Res() res: FastifyReply): Promise<void> {
     const search = typeof q === 'string' ? q.trim().slice(0, 200) : '';
     const pageNo = typeof pageParam === 'string' && /^\d{1,6}$/.test(pageParam) && Number(pageParam) > 0 ? Number(pageParam) : 1;
     const page = await this.speakers.list(user, Object.assign(new ListSpeakersQueryDto(), { q: search || undefined, page: pageNo, pageSize: PAGE_SIZE }));
@@ -63,24 +63,24 @@ export class SpeakerPagesController {
       canEdit: user.role === 'admin' || user.role === 'organizer',
       saved: typeof saved === 'string' ? (page.items.find((s) => s.id === saved) ?? null) : null,
     };
-    res.render('speakers/list', view);
+    res.view('speakers/list', view);
   }
 
   @Get('new')
   @Roles('organizer')
-  async newForm(@CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
-    res.render('speakers/form', await this.formView(user, 'create', null, { organizationId: user.organizationId ?? '' }, {}, null));
+  async newForm(@CurrentUser() user: AuthUser, @Res() res: FastifyReply): Promise<void> {
+    res.view('speakers/form', await this.formView(user, 'create', null, { organizationId: user.organizationId ?? '' }, {}, null));
   }
 
   @Post()
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const values = readForm(body, CREATE_FIELDS);
     const { value, errors } = await validateForm(CreateSpeakerDto, values);
     if (errors) return this.renderForm(res, await this.formView(user, 'create', null, values, errors, null), HttpStatus.BAD_REQUEST);
     try {
       const speaker = await this.speakers.create(user, value);
-      res.redirect(303, `/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`);
+      res.redirect(`/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderForm(res, await this.formView(user, 'create', null, values, {}, e.message), e.status);
@@ -89,7 +89,7 @@ export class SpeakerPagesController {
 
   @Get(':id/edit')
   @Roles('organizer')
-  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: Response): Promise<void> {
+  async editForm(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Res() res: FastifyReply): Promise<void> {
     const s = await this.speakers.get(user, id);
     const { fullName, honorific, position, affiliation, email, phone, bio, organizationId } = s;
     this.renderForm(res, await this.formView(user, 'edit', id, { fullName, honorific, position, affiliation, email, phone, bio, organizationId }, {}, null));
@@ -97,14 +97,14 @@ export class SpeakerPagesController {
 
   @Post(':id')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     await this.speakers.get(user, id);
     const values = readForm(body, EDIT_FIELDS);
     const { value, errors } = await validateForm(UpdateSpeakerDto, values);
     if (errors) return this.renderForm(res, await this.formView(user, 'edit', id, values, errors, null), HttpStatus.BAD_REQUEST);
     try {
       const speaker = await this.speakers.update(user, id, value);
-      res.redirect(303, `/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`);
+      res.redirect(`/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
       this.renderForm(res, await this.formView(user, 'edit', id, values, {}, e.message), e.status);
@@ -123,7 +123,7 @@ export class SpeakerPagesController {
     };
   }
 
-  private renderForm(res: Response, view: FormView, status: number = HttpStatus.OK): void {
-    res.status(status).render('speakers/form', view);
+  private renderForm(res: FastifyReply, view: FormView, status: number = HttpStatus.OK): void {
+    res.status(status).view('speakers/form', view);
   }
 }
