@@ -13,7 +13,9 @@ const swc = [
 const common = {
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // Also the ESM-only packages under the Fastify plugins (@fastify/static: content-disposition;
+  // @fastify/cookie: cookie; @fastify/multipart and @nestjs/platform-fastify: file-type and its readers).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify/cookie|content-disposition|cookie|file-type|strtok3|token-types|uint8array-extras|@tokenizer|peek-readable|@borewit)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };
