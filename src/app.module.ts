@@ -1,10 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { AuthModule } from './auth/auth.module';
 import { CheckInsModule } from './check-ins/check-ins.module';
 import { AppConfig } from './config/config';
@@ -40,14 +39,15 @@ function coreModules(config: AppConfig, options: AppOptions) {
   return [
     ConfigModule.forRoot(config),
     LoggerModule.forRoot({
+      // nestjs-pino's default route, `{/*splat}`, reaches @fastify/middie as `/{/*splat}`, which matches no
+      // request: the root and every other path are given separately.
+      forRoutes: [
+        { path: '/', method: RequestMethod.ALL },
+        { path: '*splat', method: RequestMethod.ALL },
+      ],
       pinoHttp: withDestination(options.logDestination, {
         level: config.logLevel,
-        // One request id per request, taken from a proxy when it sends one, echoed in every log line.
-        genReqId: (req, res) => {
-          const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-          res.setHeader('x-request-id', id);
-          return id;
-        },
+        // The request id is Fastify's (see http/request-id.ts): pino-http takes it from the raw request.
         // One compact line per request at info (id, method, masked URL, status, time; no headers), none
         // above: secrets in URLs (?_csrf=, personal /r/<token> links) become *** (see requestLogging).
         ...requestLogging(config.logLevel),

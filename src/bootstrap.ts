@@ -10,6 +10,8 @@ import { DataSource } from 'typeorm';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
+import { parseJsonBody } from './http/json-body';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { createValidationPipe } from './http/validation';
 import { AppLogger } from './http/app-logger';
 import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
@@ -51,11 +53,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   boundHeapGrowth();
   await preflight(config);
   // Proxies on the loopback interface are trusted for the client address (the login limits key on it).
-  const adapter = new FastifyAdapter({ trustProxy: 'loopback' });
+  const adapter = new FastifyAdapter({ trustProxy: 'loopback', genReqId: requestIdOf, requestIdHeader: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   await prepareData(app, config);
+  // Echoed on every response, errors and the queue dashboard included.
+  app.getHttpAdapter().getInstance().addHook('onRequest', (req, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+    done();
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -71,6 +78,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   await configureWeb(app, config);
   // Uploads are read in the handler (see http/uploaded-file.ts); these limits bound any multipart request.
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
+  app.useBodyParser('application/json', {}, parseJsonBody);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
   await app.init();

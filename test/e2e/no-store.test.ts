@@ -6,21 +6,26 @@ import { register } from '../factories/registrations';
 import { STATIC_DIR } from '../../src/web/configure-web';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
 /**
- * Every GET page route the app's Express router holds: not the JSON API (/api/), not the health probes
- * (JSON for the orchestrator), not the catch-all `{/*splat}` layers (Nest's 404 handling, any method).
+ * Every GET page route the app's Fastify router holds (read from `printRoutes`, a tree of path
+ * segments): not the JSON API (/api/), not the health probes (JSON for the orchestrator), not the
+ * queue dashboard (bull-board's own plugin), not wildcard routes (/static/*).
  */
 function pageRoutes(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
-  const paths = express.router.stack
-    .filter((l) => l.route?.methods.get && typeof l.route.path === 'string')
-    .map((l) => l.route!.path)
-    .filter((p) => !p.startsWith('/api/') && !/^\/health(\/|$)/.test(p) && !/[*{]/.test(p));
-  return [...new Set(paths)].sort();
+  const tree = t.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const paths: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)(?:├── |└── )(.*?)(?: \(([^)]*)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    stack[depth] = m[2];
+    if (m[3]?.split(', ').includes('GET')) paths.push(stack.join(''));
+  }
+  return [...new Set(paths)]
+    .filter((p) => !p.startsWith('/api/') && !/^\/health(\/|$)/.test(p) && !p.startsWith('/admin/queues') && !/[*{]/.test(p))
+    .sort();
 }
 
 const noStore = (res: { headers: Record<string, unknown> }) => /\bno-store\b/.test(String(res.headers['cache-control'] ?? ''));
