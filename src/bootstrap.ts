@@ -52,8 +52,15 @@ function boundHeapGrowth(): void {
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   boundHeapGrowth();
   await preflight(config);
-  // Proxies on the loopback interface are trusted for the client address (the login limits key on it).
-  const adapter = new FastifyAdapter({ trustProxy: 'loopback', genReqId: requestIdOf, requestIdHeader: false });
+  const adapter = new FastifyAdapter({
+    // Proxies on the loopback interface are trusted for the client address (the login limits key on it).
+    trustProxy: 'loopback',
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    // Fastify answers a route parameter over 100 characters with 414 before any handler; an over-long
+    // token or id is a 404 or 400 from its handler, as before (Node bounds the URL at 16 KiB anyway).
+    routerOptions: { maxParamLength: 16 * 1024 },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
