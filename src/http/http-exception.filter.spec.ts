@@ -5,15 +5,17 @@ import { HttpExceptionFilter } from './http-exception.filter';
 /** Runs the filter on `exception` for a JSON API request and returns what it answered. */
 function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
   const sent: { status: number; body: Record<string, unknown> } = { status: 0, body: {} };
+  // The part of a FastifyReply the filter uses.
   const res = {
-    headersSent: false,
-    setHeader: () => res,
+    sent: false,
+    raw: { headersSent: false },
+    header: () => res,
     removeHeader: () => res,
     status: (s: number) => ((sent.status = s), res),
     type: () => res,
-    json: (b: Record<string, unknown>) => ((sent.body = b), res),
+    send: (b: Record<string, unknown>) => ((sent.body = b), res),
   };
-  const req = { originalUrl: '/api/v1/things', accepts: () => 'json' };
+  const req = { originalUrl: '/api/v1/things', headers: { accept: 'application/json' } };
   const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => req }) } as unknown as ArgumentsHost;
   new HttpExceptionFilter().catch(exception, host);
   return sent;
