@@ -17,7 +17,8 @@ export interface UploadedFileData {
 export async function readUploadedFile(req: FastifyRequest, field: string, maxBytes: number): Promise<UploadedFileData | undefined> {
   if (!req.isMultipart()) return undefined;
   let found: UploadedFileData | undefined;
-  for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1 } })) {
+  // A form has a few text fields besides the file (the import form none): many or large ones are a 413 too.
+  for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 21 } })) {
     if (part.type !== 'file') continue;
     if (part.fieldname !== field) {
       part.file.resume();
