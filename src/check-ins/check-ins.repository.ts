@@ -66,7 +66,8 @@ const ATTEMPT_SQL = (match: string) => `
     LEFT JOIN ins ON true
     LEFT JOIN check_in ex ON ins.id IS NULL AND ex.registration_id = reg.id
                          AND ex.session_id IS NOT DISTINCT FROM $3::uuid`;
-const BY_CODE = ATTEMPT_SQL('r.code = $2');
+/** The check-in by code (exported for the bench's raw node:http + pg limit server, test/bench/limit-server.ts). */
+export const BY_CODE = ATTEMPT_SQL('r.code = $2');
 const BY_ID = ATTEMPT_SQL('r.id = $2::uuid');
 
 @Injectable()

@@ -38,6 +38,8 @@ export interface Load {
 
 export interface LoadOptions {
   path: string;
+  /** Another server than the app (the raw limit server); the app's by default. */
+  baseUrl?: string;
   method?: string;
   headers?: Record<string, string>;
   body?: unknown;
@@ -57,6 +59,8 @@ export interface LoadOptions {
 /** Handed to each scenario: the running app, an admin, and helpers to build data and measure. */
 export interface BenchContext {
   baseUrl: string;
+  /** The app's database (the raw limit server runs on it too). */
+  databaseUrl: string;
   adminToken: string;
   /** `{Authorization: 'Bearer …'}` for the admin. */
   adminAuth: Record<string, string>;
@@ -224,6 +228,29 @@ export class BenchApp {
   }
 }
 
+/**
+ * test/bench/limit-server.ts as its own process on the bench's database: the raw node:http + pg
+ * server that gives the check-in's limit on this machine. `env`: USER_ID, SCOPE_ROOT.
+ */
+export async function startLimitServer(databaseUrl: string, env: Record<string, string>): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, 'limit-server.js')], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('limit server listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the limit server did not start:\n${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { baseUrl: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -237,6 +264,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
   const bareCache = new Map<number, Promise<Load>>();
   const ctx: BenchContext = {
     baseUrl: app.baseUrl,
+    databaseUrl: app.databaseUrl,
     adminToken,
     adminAuth: { Authorization: `Bearer ${adminToken}` },
     ...defaults,
@@ -268,7 +296,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
     async load(options) {
       const connections = options.connections ?? defaults.connections;
       const request = {
-        url: app.baseUrl + options.path,
+        url: (options.baseUrl ?? app.baseUrl) + options.path,
         method: options.method ?? 'GET',
         headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
