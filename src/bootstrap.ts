@@ -59,7 +59,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     requestIdHeader: false,
     // Fastify answers a route parameter over 100 characters with 414 before any handler; an over-long
     // token or id is a 404 or 400 from its handler, as before (Node bounds the URL at 16 KiB anyway).
-    routerOptions: { maxParamLength: 16 * 1024 },
+    // Express matched /events/ as /events (non-strict routing); Fastify does the same with ignoreTrailingSlash.
+    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
