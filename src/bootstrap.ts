@@ -59,8 +59,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     requestIdHeader: false,
     // Fastify answers a route parameter over 100 characters with 414 before any handler; an over-long
     // token or id is a 404 or 400 from its handler, as before (Node bounds the URL at 16 KiB anyway).
-    // Express matched /events/ as /events (non-strict routing); Fastify does the same with ignoreTrailingSlash.
-    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true },
+    // Express routed /Events/ as /events (non-strict, case-insensitive); find-my-way does the same with
+    // these two, and keeps the letter case of parameters (tokens, slugs).
+    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true, caseSensitive: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));

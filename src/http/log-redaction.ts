@@ -15,7 +15,7 @@ import { API_PREFIX } from './api-controller.decorator';
 export const MASK = '***';
 
 const SECRET_QUERY_PARAM = /^_csrf$|token|secret|passw|signature/i;
-// Case-insensitive like Express routing: /R/<token> reaches the same page.
+// Case-insensitive like the router (caseSensitive: false, as Express was): /R/<token> reaches the same page.
 const TOKEN_PATHS = [/^(\/r\/)([^/?#]+)/i, new RegExp(`^(/${API_PREFIX}/public/registrations/)([^/?#]+)`, 'i')];
 
 function safeDecode(s: string): string {

@@ -8,7 +8,7 @@ import { EventPagesModule } from './events/event-pages.module';
 import { LangController } from './lang.controller';
 import { OrganizationPagesController } from './organizations/organization-pages.controller';
 
-/** The server-rendered pages (one folder per audience); wired into Express by configureWeb. */
+/** The server-rendered pages (one folder per audience); wired into Fastify by configureWeb. */
 @Module({
   imports: [OrganizationsModule, MailModule, EventPagesModule],
   controllers: [LoginController, LangController, DashboardController, OrganizationPagesController, OutboxPagesController],
