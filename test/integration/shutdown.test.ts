@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { QUEUES } from '../../src/queue/jobs';
+import { EventsQueueWorker } from '../../src/queue/queue-workers';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { redisOptions } from '../../src/queue/redis';
 import { dropDatabase, startTestApp, TestApp } from '../support/test-app';
@@ -44,13 +45,16 @@ describe('graceful shutdown (real PostgreSQL and Redis)', () => {
     );
     await waitUntil('the slow job is active', async () => (await (await queue.getJob(slowJobId))?.getState()) === 'active');
 
+    const worker = t.app.get(EventsQueueWorker).worker;
     const started = Date.now();
     let closedAt = 0;
     const closing = t.app.close().then(() => {
       closedAt = Date.now();
     });
-    // A job arriving in Redis while the app shuts down must wait for the next process.
-    await sleep(0);
+    // A job arriving in Redis once shutdown has begun (the worker stopped taking jobs) must wait for
+    // the next process. The destroy hooks run module by module, so that moment is waited for, not
+    // assumed to come within one tick (under load it did not).
+    await waitUntil('the queue worker began closing', async () => worker.closing !== undefined);
     const lateJobId = `system.ping-${randomUUID()}`;
     await queue.add('system.ping', { note: 'late' }, { jobId: lateJobId });
     expect(closedAt).toBe(0);
