@@ -42,10 +42,6 @@ export class PersonalLinks {
     return createHmac('sha256', await this.secret()).update(`${registrationId}.${version}`).digest('base64url');
   }
 
-  url(token: string): string {
-    return `${this.config.appUrl}/r/${token}`;
-  }
-
   /** The stored form of a token; null when `token` cannot be one (one answer for wrong and malformed). */
   static lookupHash(token: string): Buffer | null {
     return TOKEN_SHAPE.test(token) ? PersonalLinks.hash(token) : null;
