@@ -1,5 +1,5 @@
-import en from './en.json';
-import vi from './vi.json';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -8,7 +8,42 @@ export const DEFAULT_LOCALE: Locale = 'vi';
 export const LANG_COOKIE = 'td_lang';
 
 type Dictionary = { [key: string]: string | Dictionary };
-const DICTIONARIES: Record<Locale, Dictionary> = { vi, en };
+
+/**
+ * Each language's catalog is `<locale>.json` plus one `<area>.<locale>.json` per
+ * domain (`reports.vi.json`), so that the pages of each domain keep their words
+ * in their own file. Top-level groups must not repeat across files: a clash
+ * stops the start instead of one file silently hiding the other's words.
+ */
+function loadCatalog(locale: Locale): Dictionary {
+  const files = readdirSync(__dirname)
+    .filter((name) => name === `${locale}.json` || name.endsWith(`.${locale}.json`))
+    .sort();
+  const merged: Dictionary = {};
+  for (const file of files) {
+    const part = JSON.parse(readFileSync(join(__dirname, file), 'utf8')) as Dictionary;
+    for (const [group, entries] of Object.entries(part)) {
+      if (group in merged) throw new Error(`i18n: "${group}" is defined twice (again in ${file})`);
+      merged[group] = entries;
+    }
+  }
+  return merged;
+}
+
+const DICTIONARIES: Record<Locale, Dictionary> = { vi: loadCatalog('vi'), en: loadCatalog('en') };
+
+/** Every key of a language's catalog, dotted (`events.title`): for completeness checks. */
+export function catalogKeys(locale: Locale): string[] {
+  const keys: string[] = [];
+  const walk = (node: Dictionary, prefix: string): void => {
+    for (const [name, value] of Object.entries(node)) {
+      if (typeof value === 'string') keys.push(prefix + name);
+      else walk(value, `${prefix}${name}.`);
+    }
+  };
+  walk(DICTIONARIES[locale], '');
+  return keys.sort();
+}
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
