@@ -14,6 +14,18 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export interface JobPayloads {
   /** Send one stored mail message (mail_message row) through the transport. */
   'mail.send': { messageId: string };
+  /** Render and queue the mails of an invitation batch whose recipients are selected (invitation rows). */
+  'invitations.fanout': { batchId: string };
+  /** Plan (or move, or drop) the reminder of an event from its stored state: a BullMQ delayed `reminders.fire`. */
+  'reminders.plan': { eventId: string };
+  /** The reminder of an event falls due; does nothing unless the event still starts at `startsAt` and is published. */
+  'reminders.fire': { eventId: string; startsAt: string; hoursBefore: number };
+  /**
+   * Write the article about an event in one language. With articleId: that article's generation
+   * `generation` (a newer request makes this one stale). Without: the draft queued when the event was
+   * completed, written only if the event has no article in that language yet.
+   */
+  'article.generate': { eventId: string; language: 'vi' | 'en'; articleId?: string; generation?: number };
   /** Test/diagnostic job used to prove the outbox path end to end. */
   'system.ping': {
     note: string;
@@ -28,5 +40,9 @@ export const PING_MAX_DELAY_MS = 5000;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'mail.send': QUEUES.mail,
+  'invitations.fanout': QUEUES.events,
+  'reminders.plan': QUEUES.events,
+  'reminders.fire': QUEUES.events,
   'system.ping': QUEUES.events,
+  'article.generate': QUEUES.articles,
 };
