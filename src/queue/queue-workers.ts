@@ -158,10 +158,33 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     this.closing = worker.close().catch((err: unknown) => this.logger.warn(`closing the queue worker: ${(err as Error).message}`));
   }
 
+  /**
+   * The wait is bounded: a job that does not finish within the grace (an
+   * SMTP server that stopped answering, a Redis connection that came back in
+   * a state where the worker's blocking fetch never returns) must not keep
+   * the process from exiting. Cutting the connections leaves such a job active in
+   * Redis; its lock expires and another worker takes it as stalled, so it is
+   * retried, not lost.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.closing;
+    if (!this.closing) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS);
+      timer.unref();
+    });
+    const outcome = await Promise.race([this.closing.then(() => 'closed' as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.warn(`the queue worker did not close within ${SHUTDOWN_GRACE_MS / 1000} s; dropping its Redis connections (its active jobs are retried as stalled)`);
+      // close() is already under way and cannot be forced any more; cutting its connections ends what it waits on.
+      await this.worker.disconnect().catch(() => undefined);
+    }
   }
 }
+
+/** How long shutdown waits for the active jobs to finish before it closes the worker anyway. */
+export const SHUTDOWN_GRACE_MS = 30_000;
 
 /** How many times one job may wait out a database outage without using an attempt (1 s … 30 s each: about 10 minutes). */
 export const DATABASE_WAITS = 25;
