@@ -8,8 +8,8 @@ import { runInTransaction } from '../database/transaction';
 import { AuthUser } from '../auth/auth-user';
 import { EventStatus, TrainingEvent } from './event.entity';
 
-// Every column of the event, named as the entity's properties.
-const EVENT_SQL = `SELECT id, slug, kind, title, title_en AS "titleEn", description, description_en AS "descriptionEn", audience, audience_en AS "audienceEn", organization_id AS "organizationId", venue, starts_at AS "startsAt", ends_at AS "endsAt", timezone, capacity, confirmed_count AS "confirmedCount", waitlist, registration_mode AS "registrationMode", registration_opens_at AS "registrationOpensAt", registration_closes_at AS "registrationClosesAt", reminder_hours_before AS "reminderHoursBefore", status, created_by_id AS "createdById", published_at AS "publishedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM event WHERE id = $1`;
+// Every column of the event, named as the entity's properties. Exported for the bench's raw limit server.
+export const EVENT_SQL = `SELECT id, slug, kind, title, title_en AS "titleEn", description, description_en AS "descriptionEn", audience, audience_en AS "audienceEn", organization_id AS "organizationId", venue, starts_at AS "startsAt", ends_at AS "endsAt", timezone, capacity, confirmed_count AS "confirmedCount", waitlist, registration_mode AS "registrationMode", registration_opens_at AS "registrationOpensAt", registration_closes_at AS "registrationClosesAt", reminder_hours_before AS "reminderHoursBefore", status, created_by_id AS "createdById", published_at AS "publishedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt" FROM event WHERE id = $1`;
 
 export interface EventListFilter {
   status?: EventStatus;

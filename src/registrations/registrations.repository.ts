@@ -15,7 +15,8 @@ export type NewRegistration = Pick<
 // The seat UPDATE runs first (the registration INSERT reads it) and takes the event row lock; the
 // inserts that follow and the COMMIT are all server-side. Data-modifying CTEs always run to
 // completion, so the mail and outbox rows are written whenever the registration is.
-const CONFIRMED_WITH_SEAT_SQL = `
+// Exported with its values (below) for the bench's raw limit server (test/bench/limit-server.ts).
+export const CONFIRMED_WITH_SEAT_SQL = `
   WITH seat AS (
     UPDATE event SET confirmed_count = confirmed_count + 1
      WHERE id = $1 AND status = ANY($2::text[]) AND (capacity IS NULL OR confirmed_count < capacity)
@@ -35,6 +36,17 @@ const CONFIRMED_WITH_SEAT_SQL = `
     ON CONFLICT (job_id) DO NOTHING
   )
   SELECT created_at AS "createdAt", updated_at AS "updatedAt", confirmed_at AS "confirmedAt" FROM reg`;
+
+/** The parameters of CONFIRMED_WITH_SEAT_SQL, in its order. */
+export function confirmedWithSeatValues(row: NewRegistration, statuses: readonly string[], mail: PreparedMail): unknown[] {
+  const { message: m, job } = mail;
+  return [
+    row.eventId, statuses, row.id, row.fullName, row.email, row.phone, row.position, row.organizationId, row.role,
+    row.language, row.source, row.tokenHash, row.code, row.createdById,
+    m.id, m.toAddress, m.toName, m.template, m.locale, m.subject, m.html, m.text, m.attachments === null ? null : JSON.stringify(m.attachments), m.kind,
+    job.id, job.jobName, JSON.stringify(job.payload), job.dedupKey, job.jobId, job.runAt,
+  ];
+}
 
 export interface RegistrationFilter {
   eventId: string;
@@ -114,13 +126,7 @@ export class RegistrationsRepository {
     statuses: readonly string[],
     mail: PreparedMail,
   ): Promise<Pick<Registration, 'createdAt' | 'updatedAt' | 'confirmedAt'> | null> {
-    const { message: m, job } = mail;
-    const values = [
-      row.eventId, statuses, row.id, row.fullName, row.email, row.phone, row.position, row.organizationId, row.role,
-      row.language, row.source, row.tokenHash, row.code, row.createdById,
-      m.id, m.toAddress, m.toName, m.template, m.locale, m.subject, m.html, m.text, m.attachments === null ? null : JSON.stringify(m.attachments), m.kind,
-      job.id, job.jobName, JSON.stringify(job.payload), job.dedupKey, job.jobId, job.runAt,
-    ];
+    const values = confirmedWithSeatValues(row, statuses, mail);
     try {
       const { rows } = await this.pool().query({ name: 'td_registration_confirmed_with_seat', text: CONFIRMED_WITH_SEAT_SQL, values });
       return rows[0] ?? null;

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -24,6 +25,18 @@ export interface Row {
   target: string;
   /** Whether the target is met; null when there is no target. */
   pass: boolean | null;
+  /** How busy the machine was just before the measurement(s) behind this row (see Machine), e.g. `idle 93 %`. */
+  machine?: string;
+}
+
+/**
+ * The machine just before a measurement, while the app under test is idle: the share of CPU time
+ * nobody used over half a second (/proc/stat) and the 1-minute load average. Other work on the
+ * machine (a shared CI host, other test runs) shows as idle below 100 %.
+ */
+export interface Machine {
+  idlePct: number;
+  load1: number;
 }
 
 /** What autocannon measured for one endpoint. */
@@ -34,6 +47,8 @@ export interface Load {
   requests: number;
   /** Seconds to the last answer (`amount` runs) or the run's duration. */
   durationS: number;
+  /** How busy the machine was just before this measurement. */
+  machine: Machine;
 }
 
 export interface LoadOptions {
@@ -88,6 +103,11 @@ export interface Scenario {
   /** Used on the command line: `npm run bench -- <name>`. */
   name: string;
   description: string;
+  /**
+   * Run in both process shapes by a plain `npm run bench` (design.md: the storms run as deployed,
+   * `APP_ROLE=api` + a worker, and as `npm start` runs them, `all`); others run in the split shape only.
+   */
+  bothShapes?: boolean;
   run(ctx: BenchContext): Promise<Row[]>;
 }
 
@@ -112,6 +132,31 @@ async function sql<T>(databaseUrl: string, query: string, params: unknown[] = []
   } finally {
     await client.end();
   }
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are time nobody computed.
+  return { idle: fields[3] + (fields[4] ?? 0), total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
+/** Samples the machine for half a second (see Machine). */
+export async function sampleMachine(): Promise<Machine> {
+  const before = cpuTimes();
+  await new Promise((r) => setTimeout(r, 500));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return { idlePct: total > 0 ? (100 * (after.idle - before.idle)) / total : 100, load1: loadavg()[0] };
+}
+
+/** Below this idle share before a measurement the machine counts as busy: others used more than ~half a core of two. */
+const BUSY_BELOW_IDLE_PCT = 75;
+
+/** `idle 93 %, load 0.4` for the least idle of `machines`, prefixed BUSY when others were using the CPU. */
+export function machineNote(...machines: Machine[]): string {
+  const worst = machines.reduce((a, b) => (b.idlePct < a.idlePct ? b : a));
+  const text = `idle ${Math.round(worst.idlePct)} %, load ${worst.load1.toFixed(1)}`;
+  return worst.idlePct < BUSY_BELOW_IDLE_PCT ? `BUSY ${text}` : text;
 }
 
 function readRssMb(pid: number): { now: number; peak: number } {
@@ -156,7 +201,6 @@ export class BenchApp {
       JWT_SECRET: randomBytes(24).toString('hex'),
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
       STORAGE_DIR: `/tmp/${this.queuePrefix}`,
     };
     // design.md's "API memory under the storms" is the api process's: run the deployed shape (README
@@ -230,7 +274,8 @@ export class BenchApp {
 
 /**
  * test/bench/limit-server.ts as its own process on the bench's database: the raw node:http + pg
- * server that gives the check-in's limit on this machine. `env`: USER_ID, SCOPE_ROOT.
+ * server that gives the check-in's and the registration's limit on this machine. `env`: USER_ID,
+ * SCOPE_ROOT (the check-in's author and unit).
  */
 export async function startLimitServer(databaseUrl: string, env: Record<string, string>): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
   const port = await freePort();
@@ -305,6 +350,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
         timeout: 30,
       };
       if (options.warmup ?? true) await autocannon({ ...request, duration: 1 });
+      const machine = await sampleMachine();
       const run = autocannon({
         ...request,
         ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? defaults.duration }),
@@ -327,6 +373,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
         p99: result.latency.p99,
         requests: result.requests.total,
         durationS: options.amount ? (lastAnswer - started) / 1000 : result.duration,
+        machine,
       };
     },
     bare(connections = defaults.connections) {
@@ -346,7 +393,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
 export function formatRows(rows: Row[]): string {
   const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
   const table = [
-    ['scenario', 'metric', 'value', 'limit (bare or budget)', 'ratio', 'target', 'pass'],
+    ['scenario', 'metric', 'value', 'limit (raw, bare or budget)', 'ratio', 'target', 'pass', 'machine before'],
     ...rows.map((r) => [
       r.scenario,
       r.metric,
@@ -355,6 +402,7 @@ export function formatRows(rows: Row[]): string {
       r.ratio === null ? '-' : `${fmt(r.ratio * 100, 0)} %`,
       r.target || '-',
       r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+      r.machine ?? '-',
     ]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)));

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { BenchContext, Scenario, startLimitServer } from '../harness';
+import { BenchContext, machineNote, Scenario, startLimitServer } from '../harness';
 
 const SCANS = 10_000;
 const CONNECTIONS = 64;
@@ -23,12 +23,13 @@ async function eventWithRegistrations(ctx: BenchContext, organizationId: string,
 }
 
 /**
- * design.md: 10,000 scans at 64 concurrent → p99 ≤ 25 ms, ≥ 3,000 check-ins/s,
- * ≥ 40 % of the bare endpoint. Each scan is a different code, typed the way
- * a person would (lower case, dashes), by a staff member of the event's unit.
+ * design.md: 10,000 scans at 64 concurrent → exactly 10,000 check-ins, ≥ 60 % of the raw
+ * node:http + pg server's check-ins/s, p99 ≤ 2× the raw server's p99. Each scan is a different
+ * code, typed the way a person would (lower case, dashes), by a staff member of the event's unit.
  */
 export const checkInStorm: Scenario = {
   name: 'check-in-storm',
+  bothShapes: true,
   description: `${SCANS} POST /events/:id/check-ins at ${CONNECTIONS} concurrent, one code each`,
   async run(ctx) {
     const org = await ctx.createOrganization();
@@ -73,14 +74,13 @@ export const checkInStorm: Scenario = {
     const rawRps = raw.requests / raw.durationS;
     const scenario = this.name;
     const rss = ctx.rssMb();
+    const machine = machineNote(load.machine, raw.machine);
     return [
-      ctx.row({ scenario, metric: 'check-ins recorded', unit: 'rows', value: n, limit: SCANS, target: 'one per scan', pass: n === SCANS }),
-      ctx.row({ scenario, metric: 'check-in p99', unit: 'ms', value: load.p99, limit: 25, target: '≤ 25 ms', pass: load.p99 <= 25 }),
-      ctx.row({ scenario, metric: 'check-in p50', unit: 'ms', value: load.p50, limit: bare.p50, target: '', pass: null }),
-      ctx.row({ scenario, metric: 'check-ins/s', unit: 'req/s', value: rps, limit: 3000, target: '≥ 3,000 check-ins/s', pass: rps >= 3000 }),
-      ctx.row({ scenario, metric: 'check-ins/s vs bare /health/live', unit: 'req/s', value: rps, limit: bare.rps, target: '≥ 40 % of bare', pass: rps >= 0.4 * bare.rps }),
-      ctx.row({ scenario, metric: 'check-ins/s vs raw node:http + pg', unit: 'req/s', value: rps, limit: rawRps, target: '', pass: null }),
-      ctx.row({ scenario, metric: 'raw node:http + pg p99', unit: 'ms', value: raw.p99, limit: null, target: '', pass: null }),
+      ctx.row({ scenario, metric: 'check-ins recorded', unit: 'rows', value: n, limit: SCANS, target: 'exactly one per scan', pass: n === SCANS }),
+      ctx.row({ scenario, metric: 'check-ins/s vs raw node:http + pg', unit: 'req/s', value: rps, limit: rawRps, target: '≥ 60 % of raw', pass: rps >= 0.6 * rawRps, machine }),
+      ctx.row({ scenario, metric: 'check-in p99 vs raw', unit: 'ms', value: load.p99, limit: raw.p99, target: '≤ 200 % of raw', pass: load.p99 <= 2 * raw.p99, machine }),
+      ctx.row({ scenario, metric: 'check-in p50 vs raw', unit: 'ms', value: load.p50, limit: raw.p50, target: '', pass: null, machine }),
+      ctx.row({ scenario, metric: 'check-ins/s vs bare /health/live', unit: 'req/s', value: rps, limit: bare.rps, target: '', pass: null, machine: machineNote(bare.machine) }),
       ctx.row({ scenario, metric: 'API RSS, peak', unit: 'MB', value: rss.peak, limit: 250, target: '≤ 250 MB', pass: rss.peak <= 250 }),
     ];
   },
