@@ -5,11 +5,14 @@ import { hashPassword } from './password';
 
 /** AuthService with the other services stubbed: the login's outcome is what is under test. */
 async function authWith(user: { passwordHash: string } | null) {
-  const users = { findForLogin: jest.fn(async () => (user ? { id: 'u1', email: 'an@test.local', fullName: 'An', role: 'organizer', organizationId: 'o1', ...user } : null)) };
+  const users = {
+    findForLogin: jest.fn(async () => (user ? { id: 'u1', email: 'an@test.local', fullName: 'An', role: 'organizer', organizationId: 'o1', sessionVersion: 0, ...user } : null)),
+    recordLogin: jest.fn(async () => undefined),
+  };
   const jwt = { signAsync: jest.fn(async () => 'signed-token') };
   // Whatever the counting API is called, it lets this attempt through.
   const attempts = { consume: jest.fn(async () => undefined), assertAllowed: jest.fn(async () => undefined), recordFailure: jest.fn(async () => undefined), clear: jest.fn(async () => undefined) };
-  const auth = new AuthService(users as never, jwt as never, attempts as never);
+  const auth = new AuthService(users as never, jwt as never, attempts as never, {} as never);
   await auth.onModuleInit();
   return auth;
 }

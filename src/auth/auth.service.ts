@@ -1,18 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { UnauthorizedError } from '../http/domain-errors';
+import { runInTransaction } from '../database/transaction';
+import { InvalidInputError, UnauthorizedError } from '../http/domain-errors';
 import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/dto/user.dto';
+import { DataSource } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { AuthUser } from './auth-user';
 import { LoginAttemptsService } from './login-attempts.service';
 import { hashPassword, verifyPassword } from './password';
 
 /**
- * The token carries the principal (role and unit), so the guard answers
- * without a database read: check-in scans (thousands a minute at the door)
- * and every other request stay one round trip cheaper. The price: a role
- * change or a disabled account takes effect when the token expires, which is
- * why tokens live 12 hours (one working day) and not longer.
+ * Tokens live 12 hours (one working day). They name the user and their session version; the
+ * role and unit they carry are informational: every request reads the user's current state
+ * (UsersService.currentState, cached and invalidated through Redis, see UserStateCache), so a
+ * deactivation, a role or unit change, a password change or "sign out everywhere" takes effect
+ * on the next request instead of at expiry.
  */
 export const TOKEN_TTL = '12h';
 
@@ -22,6 +25,13 @@ interface Claims {
   name: string;
   role: AuthUser['role'];
   org: string | null;
+  /** The user's session_version when issued; tokens from before versions existed count as 0. */
+  ver?: number;
+}
+
+/** What a token is issued for. */
+export interface TokenSubject extends UserDto {
+  sessionVersion: number;
 }
 
 const WRONG = 'email or password is wrong';
@@ -35,6 +45,7 @@ export class AuthService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly attempts: LoginAttemptsService,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,6 +57,7 @@ export class AuthService implements OnModuleInit {
    * Without it, an e-mail's failures from every address count together.
    * The attempt is counted before the password is verified, so parallel
    * guesses cannot outrun the limit; a correct login clears the count.
+   * A deactivated account gets the same answer as a wrong password.
    */
   async login(email: string, password: string, clientIp = 'any-address'): Promise<{ accessToken: string; user: UserDto }> {
     await this.attempts.consume(clientIp, email);
@@ -55,23 +67,45 @@ export class AuthService implements OnModuleInit {
       throw new UnauthorizedError(WRONG);
     }
     await this.attempts.clear(clientIp, email);
+    await this.users.recordLogin(user);
     const dto = UserDto.from(user);
-    return { accessToken: await this.issueToken(dto), user: dto };
+    return { accessToken: await this.issueToken({ ...dto, sessionVersion: user.sessionVersion ?? 0 }), user: dto };
   }
 
-  issueToken(user: UserDto): Promise<string> {
-    const claims: Claims = { sub: user.id, email: user.email, name: user.fullName, role: user.role, org: user.organizationId };
+  issueToken(user: TokenSubject): Promise<string> {
+    const claims: Claims = { sub: user.id, email: user.email, name: user.fullName, role: user.role, org: user.organizationId, ver: user.sessionVersion };
     return this.jwt.signAsync(claims);
   }
 
-  /** Returns the principal of a valid token, or null. */
+  /**
+   * The principal of a valid token whose user is active and whose session version is current,
+   * with the user's current role and unit; null otherwise.
+   */
   async verify(token: string): Promise<AuthUser | null> {
+    let c: Claims;
     try {
-      const c = await this.jwt.verifyAsync<Claims>(token, { algorithms: ['HS256'] });
-      if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
-      return { id: c.sub, email: c.email, fullName: c.name, role: c.role, organizationId: c.org ?? null };
+      c = await this.jwt.verifyAsync<Claims>(token, { algorithms: ['HS256'] });
     } catch {
       return null;
     }
+    if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
+    const state = await this.users.currentState(c.sub);
+    if (!state || !state.active || state.sessionVersion !== (typeof c.ver === 'number' ? c.ver : 0)) return null;
+    return { id: state.id, email: state.email, fullName: state.fullName, role: state.role, organizationId: state.organizationId };
+  }
+
+  /**
+   * Changes the user's own password (the current one required) and ends all their sessions;
+   * returns a fresh token for the session that asked, so that only the others end.
+   */
+  async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<string> {
+    const account = await this.users.findById(user.id);
+    if (!account || !(await verifyPassword(account.passwordHash, currentPassword))) {
+      throw new InvalidInputError('currentPassword', 'is wrong');
+    }
+    if (currentPassword === newPassword) throw new InvalidInputError('newPassword', 'must differ from the current password');
+    const version = await runInTransaction(this.db, (manager) => this.users.setPassword(manager, account, newPassword, { id: user.id, email: user.email }, 'user.password-change'));
+    await this.users.passwordCommitted(user.id);
+    return this.issueToken({ ...UserDto.from(account), sessionVersion: version });
   }
 }

@@ -49,8 +49,10 @@ export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
   private readonly limiter: RateLimiterRedis;
   private redisDown = false;
   private closing = false;
+  private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.prefix = config.queuePrefix;
     // Fail fast rather than queue or wait while Redis is away (the insurance limiter answers): a login must not hang.
     this.redis = new Redis({
       ...(redisOptions(config.redisUrl) as object),
@@ -73,6 +75,22 @@ export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
       duration,
       rejectIfRedisNotReady: true,
       insuranceLimiter: new RateLimiterMemory({ points: MAX_FAILED_LOGINS, duration }),
+    });
+  }
+
+  /**
+   * Another limit on the same Redis connection, with the same in-memory insurance while Redis is
+   * away (the password reset's requests use it). `consume` rejects with a RateLimiterRes when over.
+   */
+  extraLimiter(name: string, points: number, durationMs: number): RateLimiterRedis {
+    const duration = Math.ceil(durationMs / 1000);
+    return new RateLimiterRedis({
+      storeClient: this.redis,
+      keyPrefix: `${this.prefix}:${name}`,
+      points,
+      duration,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points, duration }),
     });
   }
 

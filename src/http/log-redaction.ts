@@ -17,6 +17,8 @@ export const MASK = '***';
 const SECRET_QUERY_PARAM = /^_csrf$|token|secret|passw|signature/i;
 // Case-insensitive like the router (caseSensitive: false, as Express was): /R/<token> reaches the same page.
 const TOKEN_PATHS = [/^(\/r\/)([^/?#]+)/i, new RegExp(`^(/${API_PREFIX}/public/registrations/)([^/?#]+)`, 'i')];
+// Password reset links (src/auth/password-reset.service.ts): the page and the API take the token in the path.
+TOKEN_PATHS.push(/^(\/password-reset\/)([^/?#]+)/i, new RegExp(`^(/${API_PREFIX}/auth/password-reset/)([^/?#]+)`, 'i'));
 
 function safeDecode(s: string): string {
   try {

@@ -53,7 +53,7 @@ describe('users', () => {
     it('lets an admin create a user who can then log in; the response has no password hash', async () => {
       const body = valid();
       const res = await t.http().post(USERS).set(admin.auth).send(body).expect(201);
-      expect(res.body).toEqual({ id: expect.any(String), email: body.email, fullName: body.fullName, role: 'staff', organizationId: unitId });
+      expect(res.body).toEqual({ id: expect.any(String), email: body.email, fullName: body.fullName, role: 'staff', organizationId: unitId, active: true, createdAt: expect.any(String) });
       const [row] = await t.dataSource.query('SELECT password_hash FROM user_account WHERE id = $1', [res.body.id]);
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       const staff = await loginAs(t, body.email, body.password);
@@ -65,9 +65,11 @@ describe('users', () => {
       expect(res.body.email).toBe('mixed.case@test.local');
     });
 
-    it('is for admins only: an organizer gets 403, no token 401', async () => {
-      const res = await t.http().post(USERS).set(organizer.auth).send(valid()).expect(403);
-      expect(res.body).toEqual({ statusCode: 403, message: expect.stringContaining('admin'), error: 'Forbidden' });
+    it('is for admins, and organizers within their rights: an organizer gets 403 for an organizer or admin, no token 401', async () => {
+      const res = await t.http().post(USERS).set(organizer.auth).send({ ...valid(), role: 'organizer' }).expect(403);
+      expect(res.body).toEqual({ statusCode: 403, message: expect.stringContaining('you cannot give the role organizer'), error: 'Forbidden' });
+      await t.http().post(USERS).set(organizer.auth).send({ ...valid(), role: 'admin' }).expect(403);
+      await t.http().post(USERS).set(organizer.auth).send(valid()).expect(201);
       await t.http().post(USERS).send(valid()).expect(401);
     });
 
