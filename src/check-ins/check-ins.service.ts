@@ -27,19 +27,19 @@ export class CheckInsService {
     // JSON null passes @IsOptional: a null code or registrationId counts as not given.
     const given = { code: dto.code ?? undefined, registrationId: dto.registrationId ?? undefined };
     if ((given.code === undefined) === (given.registrationId === undefined)) {
-      throw new InvalidInputError('code', 'or registrationId is required (exactly one of them)');
+      throw new InvalidInputError('code', 'or registrationId is required (exactly one of them)', { code: 'checkIn.codeOrId' });
     }
     let by: { code: string } | { registrationId: string };
     if (given.code !== undefined) {
       const code = normalizeCheckInCode(given.code);
-      if (!code) throw new NotFoundError(`Check-in code ${given.code}`);
+      if (!code) throw new NotFoundError(`Check-in code ${given.code}`, undefined, { code: 'checkIn.unknownCode', params: { code: given.code } });
       by = { code };
     } else {
       by = { registrationId: given.registrationId! };
     }
     const scannedAt = dto.scannedAt ? new Date(dto.scannedAt) : new Date();
     if (scannedAt.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
-      throw new InvalidInputError('scannedAt', 'is in the future; check the scanner clock');
+      throw new InvalidInputError('scannedAt', 'is in the future; check the scanner clock', { code: 'checkIn.future' });
     }
     const sessionId = dto.sessionId ?? null;
     const nonce = dto.nonce ?? null;
@@ -58,7 +58,7 @@ export class CheckInsService {
         a = (await this.checkIns.attempt(command))!;
         this.assertCheckable(a, dto);
         if (a.insertedId) return { created: true, result: this.toResult(a, false) };
-        if (!a.checkInId) throw new ConflictError('the check-in is being changed by someone else; scan again');
+        if (!a.checkInId) throw new ConflictError('the check-in is being changed by someone else; scan again', {}, { code: 'checkIn.race' });
       }
     }
     const replay = nonce !== null && a.nonce === nonce;
@@ -82,16 +82,21 @@ export class CheckInsService {
   }
 
   private assertCheckable(a: CheckInAttempt, dto: CreateCheckInDto): void {
-    if (!a.inScope) throw new ForbiddenError("this event belongs to a unit outside your unit's subtree");
+    if (!a.inScope) throw new ForbiddenError("this event belongs to a unit outside your unit's subtree", {}, { code: 'outsideSubtree' });
     if (a.eventStatus !== 'published' && a.eventStatus !== 'completed') {
-      throw new ConflictError(`check-in is not possible: the event is ${a.eventStatus}`, { eventStatus: a.eventStatus });
+      throw new ConflictError(`check-in is not possible: the event is ${a.eventStatus}`, { eventStatus: a.eventStatus }, { code: 'checkIn.eventClosed', params: { eventStatus: a.eventStatus } });
     }
-    if (!a.sessionOk) throw new NotFoundError(`Session ${dto.sessionId} of this event`);
+    if (!a.sessionOk) throw new NotFoundError(`Session ${dto.sessionId} of this event`, undefined, { code: 'notFound.session' });
     if (!a.registrationId) {
-      throw dto.code != null ? new NotFoundError(`Check-in code ${dto.code} for this event`) : new NotFoundError('Registration', dto.registrationId ?? undefined);
+      throw dto.code != null
+        ? new NotFoundError(`Check-in code ${dto.code} for this event`, undefined, { code: 'checkIn.unknownCode', params: { code: dto.code } })
+        : new NotFoundError('Registration', dto.registrationId ?? undefined);
     }
     if (a.registrationStatus !== 'confirmed') {
-      throw new ConflictError(`${a.fullName} is ${a.registrationStatus}, not confirmed; only confirmed registrations can check in`, { status: a.registrationStatus });
+      throw new ConflictError(`${a.fullName} is ${a.registrationStatus}, not confirmed; only confirmed registrations can check in`, { status: a.registrationStatus }, {
+        code: 'checkIn.notConfirmed',
+        params: { name: a.fullName, status: a.registrationStatus },
+      });
     }
   }
 

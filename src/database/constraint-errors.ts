@@ -18,10 +18,10 @@ const quoted = (v: string | undefined, fallback: string) => (v ? v : fallback);
 
 /** Unique indexes a request can run into, by name. */
 const UNIQUE: Record<string, (v: ConstraintValues) => DomainError> = {
-  uq_user_account_email: (v) => new ConflictError(`a user with the e-mail ${quoted(v.email, 'given')} already exists`, { field: 'email' }),
+  uq_user_account_email: (v) => new ConflictError(`a user with the e-mail ${quoted(v.email, 'given')} already exists`, { field: 'email' }, { code: 'user.emailTaken' }),
   uq_registration_event_email: (v) =>
-    new ConflictError(`${quoted(v.email, 'this e-mail')} is already registered for this event; edit or cancel that registration instead`, { field: 'email' }),
-  uq_event_slug: () => new ConflictError('another event took the same address (slug) at the same moment; send the request again', { field: 'title' }),
+    new ConflictError(`${quoted(v.email, 'this e-mail')} is already registered for this event; edit or cancel that registration instead`, { field: 'email' }, { code: 'registration.duplicateEmail' }),
+  uq_event_slug: () => new ConflictError('another event took the same address (slug) at the same moment; send the request again', { field: 'title' }, { code: 'event.slugTaken' }),
 };
 
 /** Foreign keys by name: the request field holding the reference, what it refers to, and what refers to it. */
@@ -44,10 +44,10 @@ const REFERENCES: Record<string, { field: string; what: string; usedBy: string }
 
 /** Exclusion and check constraints a request can run into, by name. */
 const RULES: Record<string, () => DomainError> = {
-  [SPEAKER_OVERLAP_CONSTRAINT]: () => new ConflictError('a speaker is already in an overlapping session; reload the agenda and try again', { field: 'speakers' }),
-  event_capacity_not_exceeded: () => new ConflictError('the event is full; cancel another delegate first or raise the capacity', { field: 'capacity' }),
-  event_ends_after_start: () => new InvalidInputError('endsAt', 'must be after startsAt'),
-  session_ends_after_start: () => new InvalidInputError('endsAt', 'must be after startsAt'),
+  [SPEAKER_OVERLAP_CONSTRAINT]: () => new ConflictError('a speaker is already in an overlapping session; reload the agenda and try again', { field: 'speakers' }, { code: 'session.speakerOverlap' }),
+  event_capacity_not_exceeded: () => new ConflictError('the event is full; cancel another delegate first or raise the capacity', { field: 'capacity' }, { code: 'event.full' }),
+  event_ends_after_start: () => new InvalidInputError('endsAt', 'must be after startsAt', { code: 'endsAfterStart' }),
+  session_ends_after_start: () => new InvalidInputError('endsAt', 'must be after startsAt', { code: 'endsAfterStart' }),
 };
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -74,12 +74,12 @@ function foreignKeyError(message: string | undefined, constraint: string | undef
   const ref = referenceOf(constraint, table);
   if (message?.startsWith('insert or update on table') && ref) {
     const article = /^[aeiou]/.test(ref.what) ? 'an' : 'a';
-    return new InvalidInputError(ref.field, `refers to ${article} ${ref.what} that does not exist (any more); reload and choose another`);
+    return new InvalidInputError(ref.field, `refers to ${article} ${ref.what} that does not exist (any more); reload and choose another`, { code: 'missingReference' });
   }
   if (message?.startsWith('update or delete on table') && ref) {
-    return new ConflictError(`the ${ref.what} is still used by ${ref.usedBy}; remove those first`);
+    return new ConflictError(`the ${ref.what} is still used by ${ref.usedBy}; remove those first`, {}, { code: 'stillUsed' });
   }
-  return new ConflictError('the change refers to, or removes, a record that other records depend on; reload and try again');
+  return new ConflictError('the change refers to, or removes, a record that other records depend on; reload and try again', {}, { code: 'reload' });
 }
 
 /**
@@ -93,17 +93,17 @@ export function constraintError(err: unknown, values: ConstraintValues = {}): Do
   const name = pg.constraint;
   switch (pg.code) {
     case PG.uniqueViolation:
-      return (name && UNIQUE[name]?.(values)) || new ConflictError('a record with the same values already exists; reload and try again');
+      return (name && UNIQUE[name]?.(values)) || new ConflictError('a record with the same values already exists; reload and try again', {}, { code: 'duplicate' });
     case PG.foreignKeyViolation:
       return foreignKeyError(pg.message, name, pg.table);
     case PG.exclusionViolation:
-      return (name && RULES[name]?.()) || new ConflictError('the change overlaps with another record; reload and try again');
+      return (name && RULES[name]?.()) || new ConflictError('the change overlaps with another record; reload and try again', {}, { code: 'reload' });
     case PG.checkViolation:
-      return (name && RULES[name]?.()) || new ConflictError('the change breaks a rule of the stored data; reload and try again');
+      return (name && RULES[name]?.()) || new ConflictError('the change breaks a rule of the stored data; reload and try again', {}, { code: 'reload' });
     case '23502':
-      return new InvalidInputError(pg.column ? camel(pg.column) : 'body', 'is required');
+      return new InvalidInputError(pg.column ? camel(pg.column) : 'body', 'is required', { code: 'required' });
     default:
-      return new ConflictError('the change conflicts with the stored data; reload and try again');
+      return new ConflictError('the change conflicts with the stored data; reload and try again', {}, { code: 'reload' });
   }
 }
 

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../database/constraint-errors';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { Page, toPage } from '../http/pagination';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { OutboxService } from '../queue/outbox.service';
 import { CreateEventDto, EventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto';
 import { EventStatus, TrainingEvent } from './event.entity';
 import { DEFAULT_TIMEZONE, parseEventTime } from './event-time';
@@ -30,6 +31,16 @@ export interface SeatChangeListener {
   seatsChanged(manager: EntityManager, event: TrainingEvent, change: { capacityRaised: boolean; waitlistClosed: boolean }): Promise<{ promoted: number; released: number }>;
 }
 
+/**
+ * Told inside an event's transaction when delegates must hear of it (published, moved or its venue
+ * changed, cancelled): the invitations domain writes the notices and replans the reminder there.
+ */
+export interface EventNoticeListener {
+  published(manager: EntityManager, event: TrainingEvent): Promise<void>;
+  changed(manager: EntityManager, before: Pick<TrainingEvent, 'startsAt' | 'endsAt' | 'venue' | 'reminderHoursBefore' | 'status'>, after: TrainingEvent): Promise<void>;
+  cancelled(manager: EntityManager, event: TrainingEvent): Promise<void>;
+}
+
 /** An event after an update, and who moved because its seats changed. */
 export interface EventUpdate {
   event: EventDto;
@@ -44,15 +55,22 @@ const NOT_NULL_FIELDS = ['title', 'kind', 'organizationId', 'startsAt', 'endsAt'
 @Injectable()
 export class EventsService {
   private seatListener?: SeatChangeListener;
+  private noticeListener?: EventNoticeListener;
 
   constructor(
     private readonly events: EventsRepository,
     private readonly scope: OrganizationScopeService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** The registrations domain registers here at start (it depends on events, not the other way round). */
   setSeatChangeListener(listener: SeatChangeListener): void {
     this.seatListener = listener;
+  }
+
+  /** The invitations domain registers here at start. */
+  setNoticeListener(listener: EventNoticeListener): void {
+    this.noticeListener = listener;
   }
 
   // ---- For other domains (registrations, check-ins, reports, web pages) ----
@@ -62,7 +80,7 @@ export class EventsService {
     const event = await this.events.findById(eventId);
     if (!event) throw new NotFoundError('Event', eventId);
     if (!(await this.scope.isInScope(user, event.organizationId))) {
-      throw new ForbiddenError(`event ${eventId} belongs to a unit outside your subtree`);
+      throw new ForbiddenError(`event ${eventId} belongs to a unit outside your subtree`, {}, { code: 'outsideSubtree' });
     }
     return event;
   }
@@ -71,7 +89,7 @@ export class EventsService {
   async assertManageable(user: AuthUser, eventId: string): Promise<TrainingEvent> {
     const event = await this.assertReadable(user, eventId);
     if (user.role !== 'admin' && user.role !== 'organizer') {
-      throw new ForbiddenError(`this needs the role organizer; you are ${user.role}`);
+      throw new ForbiddenError(`this needs the role organizer; you are ${user.role}`, {}, { code: 'needsRole', params: { needed: 'organizer', role: user.role } });
     }
     return event;
   }
@@ -172,7 +190,7 @@ export class EventsService {
    */
   async updateWithSeats(user: AuthUser, id: string, dto: UpdateEventDto): Promise<EventUpdate> {
     for (const field of NOT_NULL_FIELDS) {
-      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null');
+      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null', { code: 'required' });
     }
     await this.assertManageable(user, id);
     if (dto.organizationId) await this.scope.assertInScope(user, dto.organizationId);
@@ -180,8 +198,9 @@ export class EventsService {
       // The lock keeps confirmed_count still while we compare capacity with it.
       const event = await this.getForUpdate(manager, id);
       const before = { capacity: event.capacity, waitlist: event.waitlist };
+      const noticed = { startsAt: event.startsAt, endsAt: event.endsAt, venue: event.venue, reminderHoursBefore: event.reminderHoursBefore, status: event.status };
       if (!EDITABLE_STATUSES.includes(event.status)) {
-        throw new ConflictError(`event ${id} is ${event.status} and can no longer be edited`, { status: event.status });
+        throw new ConflictError(`event ${id} is ${event.status} and can no longer be edited`, { status: event.status }, { code: 'event.locked', params: { eventStatus: event.status } });
       }
       const timezone = dto.timezone ?? event.timezone;
       for (const key of ['kind', 'title', 'titleEn', 'description', 'descriptionEn', 'audience', 'audienceEn', 'organizationId', 'venue', 'waitlist', 'registrationMode', 'reminderHoursBefore'] as const) {
@@ -203,10 +222,11 @@ export class EventsService {
       if (dto.startsAt !== undefined || dto.endsAt !== undefined) {
         const outside = await this.events.countSessionsOutside(manager, id, event.startsAt, event.endsAt);
         if (outside > 0) {
-          throw new ConflictError(`${outside} agenda session(s) would fall outside the new startsAt/endsAt; move them first`, { field: 'startsAt', sessionsOutside: outside });
+          throw new ConflictError(`${outside} agenda session(s) would fall outside the new startsAt/endsAt; move them first`, { field: 'startsAt', sessionsOutside: outside }, { code: 'event.sessionsOutside', params: { count: outside } });
         }
       }
       const saved = await this.events.save(event, manager);
+      await this.noticeListener?.changed(manager, noticed, saved);
       const change = {
         capacityRaised: before.capacity !== null && (saved.capacity === null || saved.capacity > before.capacity),
         waitlistClosed: before.waitlist && !saved.waitlist,
@@ -219,7 +239,7 @@ export class EventsService {
   }
 
   publish(user: AuthUser, id: string): Promise<EventDto> {
-    return this.move(user, id, 'publish');
+    return this.move(user, id, 'publish', async (manager, event) => this.noticeListener?.published(manager, event));
   }
 
   /**
@@ -232,11 +252,18 @@ export class EventsService {
   }
 
   cancel(user: AuthUser, id: string): Promise<EventDto> {
-    return this.move(user, id, 'cancel', (manager, event) => this.events.releaseSpeakers(manager, event.id));
+    return this.move(user, id, 'cancel', async (manager, event) => {
+      await this.events.releaseSpeakers(manager, event.id);
+      await this.noticeListener?.cancelled(manager, event);
+    });
   }
 
-  /** Seam for the articles issue: write the article-draft outbox rows here, with `manager`. */
-  protected async onCompleted(_manager: EntityManager, _event: TrainingEvent): Promise<void> {}
+  /** The article drafts in Vietnamese and English (article.generate), committed with the completion. */
+  protected async onCompleted(manager: EntityManager, event: TrainingEvent): Promise<void> {
+    for (const language of ['vi', 'en'] as const) {
+      await this.outbox.add(manager, 'article.generate', { eventId: event.id, language }, { key: `draft-${event.id}-${language}` });
+    }
+  }
 
   private async move(user: AuthUser, id: string, name: EventTransition, after?: (manager: EntityManager, event: TrainingEvent) => Promise<void>): Promise<EventDto> {
     await this.assertManageable(user, id);
@@ -245,7 +272,7 @@ export class EventsService {
       if (!(await this.events.transition(manager, id, t.from, t.to, t.stamp))) {
         const current = await this.events.findById(id, manager);
         if (!current) throw new NotFoundError('Event', id);
-        throw new ConflictError(`cannot ${name} an event that is ${current.status}; allowed from ${t.from.join(' or ')}`, { status: current.status });
+        throw new ConflictError(`cannot ${name} an event that is ${current.status}; allowed from ${t.from.join(' or ')}`, { status: current.status }, { code: `event.transition.${name}`, params: { eventStatus: current.status } });
       }
       const event = (await this.events.findById(id, manager))!;
       if (after) await after(manager, event);
@@ -255,14 +282,14 @@ export class EventsService {
 
   private time(field: string, text: string, timezone: string): Date {
     const d = parseEventTime(text, timezone);
-    if (!d) throw new InvalidInputError(field, 'is not a valid time');
+    if (!d) throw new InvalidInputError(field, 'is not a valid time', { code: 'time' });
     return d;
   }
 
   private assertConsistent(e: TrainingEvent): void {
-    if (e.endsAt.getTime() <= e.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt');
+    if (e.endsAt.getTime() <= e.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt', { code: 'endsAfterStart' });
     if (e.registrationOpensAt && e.registrationClosesAt && e.registrationClosesAt.getTime() <= e.registrationOpensAt.getTime()) {
-      throw new InvalidInputError('registrationClosesAt', 'must be after registrationOpensAt');
+      throw new InvalidInputError('registrationClosesAt', 'must be after registrationOpensAt', { code: 'closesAfterOpens' });
     }
   }
 }

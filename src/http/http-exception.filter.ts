@@ -50,7 +50,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       reply
         .status(status)
         .type('text/html; charset=utf-8')
-        .viewAsync('error', { status, message: body.message, csrfFailed })
+        .viewAsync('error', { status, message: body.message, csrfFailed, code: body.code, params: body.params })
         .then(
           (html) => reply.send(html),
           () => reply.type('application/json; charset=utf-8').send(body),

@@ -23,19 +23,19 @@ export class QuotasService {
     const event = await this.events.assertManageable(user, eventId);
     const seen = new Set<string>();
     items.forEach((item, i) => {
-      if (seen.has(item.organizationId)) throw new InvalidInputError(`[${i}].organizationId`, `repeats unit ${item.organizationId}; give each unit once`);
+      if (seen.has(item.organizationId)) throw new InvalidInputError(`[${i}].organizationId`, `repeats unit ${item.organizationId}; give each unit once`, { code: 'quota.repeatedUnit' });
       seen.add(item.organizationId);
     });
     const membership = await this.quotas.subtreeMembership([...seen], event.organizationId);
     for (const item of items) {
       const inside = membership.get(item.organizationId);
       if (inside === undefined) throw new NotFoundError('Organization', item.organizationId);
-      if (!inside) throw new ForbiddenError(`organization ${item.organizationId} is not in the subtree of the event's organizer unit`);
+      if (!inside) throw new ForbiddenError(`organization ${item.organizationId} is not in the subtree of the event's organizer unit`, {}, { code: 'quota.outsideSubtree' });
     }
     return this.quotas.transaction(async (manager) => {
       const locked = await this.events.getForShare(manager, eventId);
       if (!EDITABLE_STATUSES.includes(locked.status)) {
-        throw new ConflictError(`event ${eventId} is ${locked.status}; its quotas can no longer change`, { status: locked.status });
+        throw new ConflictError(`event ${eventId} is ${locked.status}; its quotas can no longer change`, { status: locked.status }, { code: 'quota.locked', params: { eventStatus: locked.status } });
       }
       await this.quotas.replaceAll(manager, eventId, items);
       return this.quotas.findByEvent(eventId, manager);

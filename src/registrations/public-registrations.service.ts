@@ -43,9 +43,9 @@ export class PublicRegistrationsService {
       const r = await this.mustLock(manager, token);
       const event = (await this.events.findById(r.eventId, manager))!;
       if (event.status === 'cancelled' || event.status === 'completed') {
-        throw new ConflictError(`the event is ${event.status}; answers are closed`, { eventStatus: event.status });
+        throw new ConflictError(`the event is ${event.status}; answers are closed`, { eventStatus: event.status }, { code: 'registration.answersClosed', params: { eventStatus: event.status } });
       }
-      if (r.status === 'cancelled') throw new ConflictError('this registration was cancelled; register again', { status: r.status });
+      if (r.status === 'cancelled') throw new ConflictError('this registration was cancelled; register again', { status: r.status }, { code: 'registration.wasCancelled' });
       if (accept && (r.status === 'invited' || r.status === 'declined')) {
         const status = await this.seats.confirmOrWaitlist(manager, r, event);
         r.declinedAt = null;

@@ -28,15 +28,15 @@ describe('registration import parser', () => {
   it('lists every bad row with its field, not only the first', async () => {
     const { errors } = await parseRegistrationFile('csv', csv('fullName,email,role\n,a@b.vn,\nX,not-mail,boss\n'));
     expect(errors).toEqual([
-      { row: 2, field: 'fullName', message: 'fullName is empty' },
-      { row: 3, field: 'email', message: expect.stringContaining('not an e-mail') },
-      { row: 3, field: 'role', message: expect.stringContaining('"boss" is not a role') },
+      { row: 2, field: 'fullName', message: 'fullName is empty', code: 'required' },
+      { row: 3, field: 'email', message: expect.stringContaining('not an e-mail'), code: 'email', params: { value: 'not-mail' } },
+      { row: 3, field: 'role', message: expect.stringContaining('"boss" is not a role'), code: 'role', params: { value: 'boss' } },
     ]);
   });
 
   it('names a missing required column', async () => {
     const { errors } = await parseRegistrationFile('csv', csv('name,phone\nA,1\n'));
-    expect(errors).toEqual([{ row: 1, field: 'email', message: expect.stringContaining('no email column') }]);
+    expect(errors).toEqual([{ row: 1, field: 'email', message: expect.stringContaining('no email column'), code: 'noColumn.email' }]);
   });
 
   it('reads the first sheet of an XLSX', async () => {

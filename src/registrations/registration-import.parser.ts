@@ -94,10 +94,10 @@ export async function parseRegistrationFile(kind: ImportFileKind, buffer: Buffer
   try {
     table = await readTable(kind, buffer);
   } catch (err) {
-    return { rows: [], errors: [{ row: 0, field: 'file', message: `the file cannot be read as ${kind.toUpperCase()}: ${(err as Error).message}` }] };
+    return { rows: [], errors: [{ row: 0, field: 'file', message: `the file cannot be read as ${kind.toUpperCase()}: ${(err as Error).message}`, code: 'unreadable', params: { kind: kind.toUpperCase() } }] };
   }
   const errors: RowError[] = [];
-  if (!table.length) return { rows: [], errors: [{ row: 1, field: 'file', message: 'the file is empty; the first row must name the columns' }] };
+  if (!table.length) return { rows: [], errors: [{ row: 1, field: 'file', message: 'the file is empty; the first row must name the columns', code: 'empty' }] };
   const [header, ...body] = table;
   const columns = new Map<ImportField, number>();
   header.cells.forEach((name, i) => {
@@ -106,12 +106,12 @@ export async function parseRegistrationFile(kind: ImportFileKind, buffer: Buffer
   });
   for (const required of ['fullName', 'email'] as const) {
     if (!columns.has(required)) {
-      errors.push({ row: header.line, field: required, message: `no ${required} column; the first row must name it (e.g. ${required === 'fullName' ? '"fullName" or "Họ và tên"' : '"email"'})` });
+      errors.push({ row: header.line, field: required, message: `no ${required} column; the first row must name it (e.g. ${required === 'fullName' ? '"fullName" or "Họ và tên"' : '"email"'})`, code: `noColumn.${required}` });
     }
   }
   if (errors.length) return { rows: [], errors };
   if (body.length > MAX_IMPORT_ROWS) {
-    return { rows: [], errors: [{ row: 0, field: 'file', message: `the file has ${body.length} rows; at most ${MAX_IMPORT_ROWS} per import` }] };
+    return { rows: [], errors: [{ row: 0, field: 'file', message: `the file has ${body.length} rows; at most ${MAX_IMPORT_ROWS} per import`, code: 'tooManyRows', params: { rows: body.length, max: MAX_IMPORT_ROWS } }] };
   }
   const rows: ImportRow[] = [];
   for (const { line, cells } of body) {
@@ -119,7 +119,7 @@ export async function parseRegistrationFile(kind: ImportFileKind, buffer: Buffer
       const i = columns.get(f);
       const v = i === undefined ? '' : (cells[i] ?? '').trim();
       const max = LIMITS[f];
-      if (max && v.length > max) errors.push({ row: line, field: f, message: `${f} is longer than ${max} characters` });
+      if (max && v.length > max) errors.push({ row: line, field: f, message: `${f} is longer than ${max} characters`, code: 'tooLong', params: { max } });
       return v;
     };
     const fullName = cell('fullName');
@@ -136,18 +136,18 @@ export async function parseRegistrationFile(kind: ImportFileKind, buffer: Buffer
       role: 'delegate',
       language: null,
     };
-    if (!fullName) errors.push({ row: line, field: 'fullName', message: 'fullName is empty' });
-    if (!email) errors.push({ row: line, field: 'email', message: 'email is empty' });
-    else if (!isEmail(email)) errors.push({ row: line, field: 'email', message: `"${email}" is not an e-mail address` });
+    if (!fullName) errors.push({ row: line, field: 'fullName', message: 'fullName is empty', code: 'required' });
+    if (!email) errors.push({ row: line, field: 'email', message: 'email is empty', code: 'required' });
+    else if (!isEmail(email)) errors.push({ row: line, field: 'email', message: `"${email}" is not an e-mail address`, code: 'email', params: { value: email } });
     if (roleText) {
       const role = ROLES[fold(roleText)];
       if (role) r.role = role;
-      else errors.push({ row: line, field: 'role', message: `"${roleText}" is not a role; use ${REGISTRATION_ROLES.join(', ')} (or Đại biểu, Cán bộ, Khách mời, Báo chí)` });
+      else errors.push({ row: line, field: 'role', message: `"${roleText}" is not a role; use ${REGISTRATION_ROLES.join(', ')} (or Đại biểu, Cán bộ, Khách mời, Báo chí)`, code: 'role', params: { value: roleText } });
     }
     if (languageText) {
       const language = LANGS[fold(languageText)];
       if (language) r.language = language;
-      else errors.push({ row: line, field: 'language', message: `"${languageText}" is not a language; use vi or en` });
+      else errors.push({ row: line, field: 'language', message: `"${languageText}" is not a language; use vi or en`, code: 'language', params: { value: languageText } });
     }
     rows.push(r);
   }

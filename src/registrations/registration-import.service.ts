@@ -44,13 +44,13 @@ export class RegistrationImportService {
     const event = await this.events.findById(eventId);
     if (!event) throw new NotFoundError('Event', eventId);
     await this.scope.assertInScope(user, event.organizationId);
-    if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status });
-    if (!file || !file.buffer?.length) throw new InvalidInputError('file', 'is required: send a CSV or XLSX file as multipart field "file"');
+    if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status }, { code: 'registration.eventCancelled' });
+    if (!file || !file.buffer?.length) throw new InvalidInputError('file', 'is required: send a CSV or XLSX file as multipart field "file"', { code: 'import.noFile' });
     const kind = detectKind(file.originalname ?? '', file.mimetype ?? '', file.buffer);
-    if (!kind) throw new InvalidInputError('file', 'must be a .csv or .xlsx file');
+    if (!kind) throw new InvalidInputError('file', 'must be a .csv or .xlsx file', { code: 'import.kind' });
 
     const { rows, errors } = await parseRegistrationFile(kind, file.buffer);
-    if (!errors.length && !rows.length) errors.push({ row: 2, field: 'file', message: 'the file has no data rows' });
+    if (!errors.length && !rows.length) errors.push({ row: 2, field: 'file', message: 'the file has no data rows', code: 'noRows' });
     const units = await this.resolveUnits(user, rows, errors);
     this.findDuplicatesInFile(rows, errors);
 
@@ -62,7 +62,7 @@ export class RegistrationImportService {
       return await this.registrations.transaction(async (manager) => {
         const existing = await this.registrations.existingEmails(manager, eventId, rows.map((r) => r.email));
         for (const r of rows) {
-          if (existing.has(r.email)) errors.push({ row: r.row, field: 'email', message: `${r.email} is already registered for this event` });
+          if (existing.has(r.email)) errors.push({ row: r.row, field: 'email', message: `${r.email} is already registered for this event`, code: 'emailRegistered', params: { email: r.email } });
         }
         if (errors.length) {
           errors.sort((a, b) => a.row - b.row);
@@ -75,6 +75,7 @@ export class RegistrationImportService {
           throw new ConflictError(
             `the file has ${delegates} delegates but only ${granted} seats are free and the event has no waiting list; nothing was imported`,
             { delegates, freeSeats: granted },
+            { code: 'import.noSeats', params: { delegates, freeSeats: granted } },
           );
         }
         let seatsLeft = granted;
@@ -128,8 +129,8 @@ export class RegistrationImportService {
     for (const r of rows) {
       if (!r.organization) continue;
       const ids = byName.get(fold(r.organization));
-      if (!ids) errors.push({ row: r.row, field: 'organization', message: `"${r.organization}" is not a unit of your organization (name or abbreviation)` });
-      else if (ids.size > 1) errors.push({ row: r.row, field: 'organization', message: `"${r.organization}" matches ${ids.size} units; use the full name` });
+      if (!ids) errors.push({ row: r.row, field: 'organization', message: `"${r.organization}" is not a unit of your organization (name or abbreviation)`, code: 'unknownUnit', params: { value: r.organization } });
+      else if (ids.size > 1) errors.push({ row: r.row, field: 'organization', message: `"${r.organization}" matches ${ids.size} units; use the full name`, code: 'ambiguousUnit', params: { value: r.organization, count: ids.size } });
       else out.set(r.row, [...ids][0]);
     }
     return out;
@@ -140,7 +141,7 @@ export class RegistrationImportService {
     for (const r of rows) {
       if (!r.email) continue;
       const first = seen.get(r.email);
-      if (first !== undefined) errors.push({ row: r.row, field: 'email', message: `${r.email} appears again (first on row ${first})` });
+      if (first !== undefined) errors.push({ row: r.row, field: 'email', message: `${r.email} appears again (first on row ${first})`, code: 'emailRepeated', params: { email: r.email, first } });
       else seen.set(r.email, r.row);
     }
   }

@@ -56,14 +56,14 @@ export class RegistrationsService {
     let source: RegistrationSource = 'self';
     if (asOrganizer) {
       await this.scope.assertInScope(user, event.organizationId);
-      if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status });
+      if (event.status === 'cancelled') throw new ConflictError('the event is cancelled; registrations cannot be added', { eventStatus: event.status }, { code: 'registration.eventCancelled' });
       if (dto.organizationId) await this.scope.assertInScope(user, dto.organizationId);
       source = 'organizer';
     } else {
       this.assertOpenForSelfRegistration(event);
-      if (role !== 'delegate') throw new ForbiddenError(`role ${role} can only be added by an organizer; register as delegate`);
+      if (role !== 'delegate') throw new ForbiddenError(`role ${role} can only be added by an organizer; register as delegate`, {}, { code: 'registration.roleForOrganizers', params: { role } });
       if (dto.organizationId && !(await this.organizations.exists(dto.organizationId))) {
-        throw new InvalidInputError('organizationId', 'is not a known organization');
+        throw new InvalidInputError('organizationId', 'is not a known organization', { code: 'unknownUnit' });
       }
     }
     const seatStatuses = asOrganizer ? [...SEAT_STATUSES, 'completed'] : ['published'];
@@ -165,7 +165,7 @@ export class RegistrationsService {
         }
         if (!heldSeat && r.status === 'confirmed' && r.role === 'delegate') {
           if (!(await this.registrations.takeSeat(manager, event.id, [...SEAT_STATUSES, 'completed']))) {
-            throw new ConflictError('the event is full: this person cannot become a confirmed delegate; cancel another delegate first');
+            throw new ConflictError('the event is full: this person cannot become a confirmed delegate; cancel another delegate first', {}, { code: 'registration.fullForConfirm' });
           }
         }
         await this.registrations.update(manager, r);
@@ -205,7 +205,7 @@ export class RegistrationsService {
     if (r.status === 'cancelled') return r;
     const event = await this.events.findById(r.eventId, manager);
     if (!event || event.status === 'cancelled' || event.status === 'completed') {
-      throw new ConflictError(`the event is ${event?.status}; its registrations can no longer be cancelled`, { eventStatus: event?.status });
+      throw new ConflictError(`the event is ${event?.status}; its registrations can no longer be cancelled`, { eventStatus: event?.status }, { code: 'registration.cancelClosed', params: { eventStatus: event?.status ?? 'cancelled' } });
     }
     const heldSeat = SeatsService.holdsSeat(r);
     r.status = 'cancelled';
@@ -223,11 +223,11 @@ export class RegistrationsService {
   /** Self-registration needs a published, open event inside its registration window; seats are the database's to decide. */
   private assertOpenForSelfRegistration(event: TrainingEvent): void {
     const state = entryState(event);
-    if (state === 'inviteOnly') throw new ForbiddenError('this event is by invitation only; use the link from your invitation');
-    if (state === 'notYet') throw new ConflictError(`registration opens at ${event.registrationOpensAt!.toISOString()}`);
-    if (state === 'closed') throw new ConflictError(`registration closed at ${event.registrationClosesAt!.toISOString()}`);
+    if (state === 'inviteOnly') throw new ForbiddenError('this event is by invitation only; use the link from your invitation', {}, { code: 'registration.inviteOnly' });
+    if (state === 'notYet') throw new ConflictError(`registration opens at ${event.registrationOpensAt!.toISOString()}`, {}, { code: 'registration.notYet', params: { opensAt: event.registrationOpensAt!.toISOString(), timezone: event.timezone } });
+    if (state === 'closed') throw new ConflictError(`registration closed at ${event.registrationClosesAt!.toISOString()}`, {}, { code: 'registration.closed', params: { closesAt: event.registrationClosesAt!.toISOString(), timezone: event.timezone } });
     if (state !== 'open' && state !== 'waitlist' && state !== 'full') {
-      throw new ConflictError(`registration is closed: the event is ${event.status}`, { eventStatus: event.status });
+      throw new ConflictError(`registration is closed: the event is ${event.status}`, { eventStatus: event.status }, { code: 'registration.eventNotOpen', params: { eventStatus: event.status } });
     }
   }
 

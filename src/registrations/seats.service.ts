@@ -55,7 +55,7 @@ export class SeatsService implements SeatChangeListener, OnModuleInit {
   async noSeat(manager: EntityManager, r: Registration, eventId: string, statuses: readonly string[]): Promise<void> {
     const now = await this.events.findById(eventId, manager);
     if (!now || !statuses.includes(now.status)) {
-      throw new ConflictError(`registration is not possible: the event is ${now?.status ?? 'gone'}`, { eventStatus: now?.status });
+      throw new ConflictError(`registration is not possible: the event is ${now?.status ?? 'gone'}`, { eventStatus: now?.status }, { code: 'registration.eventNotOpen', params: { eventStatus: now?.status ?? 'cancelled' } });
     }
     if (!now.waitlist) throw SeatsService.fullError(now.capacity);
     r.status = 'waitlisted';
@@ -64,7 +64,7 @@ export class SeatsService implements SeatChangeListener, OnModuleInit {
   }
 
   static fullError(capacity: number | null): ConflictError {
-    return new ConflictError(`the event is full (${capacity} seats) and has no waiting list`, { capacity });
+    return new ConflictError(`the event is full (${capacity} seats) and has no waiting list`, { capacity }, { code: 'registration.full', params: { capacity: capacity ?? 0 } });
   }
 
   /**

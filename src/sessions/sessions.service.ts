@@ -67,7 +67,7 @@ export class SessionsService {
 
   async update(user: AuthUser, id: string, dto: UpdateSessionDto): Promise<SessionDto> {
     for (const field of ['title', 'startsAt', 'endsAt', 'speakers', 'position'] as const) {
-      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null');
+      if (dto[field] === null) throw new InvalidInputError(field, 'must not be null', { code: 'required' });
     }
     const current = await this.mustExist(id);
     const event = await this.events.assertManageable(user, current.eventId);
@@ -167,6 +167,9 @@ export class SessionsService {
         conflictingEventTitle: other.eventTitle,
         conflictingStartsAt: other.startsAt.toISOString(),
         conflictingEndsAt: other.endsAt.toISOString(),
+      }, {
+        code: 'session.speakerBusy',
+        params: { speaker: name, session: other.sessionTitle, event: other.eventTitle, startsAt: other.startsAt.toISOString(), endsAt: other.endsAt.toISOString(), timezone: other.timezone },
       });
     }
   }
@@ -175,7 +178,7 @@ export class SessionsService {
   private async lockEditableEvent(manager: EntityManager, eventId: string): Promise<TrainingEvent> {
     const event = await this.events.getForShare(manager, eventId);
     if (!EDITABLE_STATUSES.includes(event.status)) {
-      throw new ConflictError(`event ${eventId} is ${event.status}; its agenda can no longer change`, { status: event.status });
+      throw new ConflictError(`event ${eventId} is ${event.status}; its agenda can no longer change`, { status: event.status }, { code: 'session.locked', params: { eventStatus: event.status } });
     }
     return event;
   }
@@ -183,7 +186,7 @@ export class SessionsService {
   private speakerList(input: SessionSpeakerInputDto[]) {
     const seen = new Set<string>();
     for (const s of input) {
-      if (seen.has(s.speakerId)) throw new InvalidInputError('speakers', `lists speaker ${s.speakerId} twice`);
+      if (seen.has(s.speakerId)) throw new InvalidInputError('speakers', `lists speaker ${s.speakerId} twice`, { code: 'session.speakerTwice' });
       seen.add(s.speakerId);
     }
     return input.map((s) => ({ speakerId: s.speakerId, role: s.role ?? ('presenter' as const) }));
@@ -191,15 +194,16 @@ export class SessionsService {
 
   private time(field: string, text: string, timezone: string): Date {
     const d = parseEventTime(text, timezone);
-    if (!d) throw new InvalidInputError(field, 'is not a valid time');
+    if (!d) throw new InvalidInputError(field, 'is not a valid time', { code: 'time' });
     return d;
   }
 
   private assertInsideEvent(s: Session, event: TrainingEvent): void {
-    if (s.endsAt.getTime() <= s.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt');
+    if (s.endsAt.getTime() <= s.startsAt.getTime()) throw new InvalidInputError('endsAt', 'must be after startsAt', { code: 'endsAfterStart' });
     const span = `the event's time (${toLocalIso(event.startsAt, event.timezone)} to ${toLocalIso(event.endsAt, event.timezone)})`;
-    if (s.startsAt.getTime() < event.startsAt.getTime()) throw new InvalidInputError('startsAt', `must be within ${span}`);
-    if (s.endsAt.getTime() > event.endsAt.getTime()) throw new InvalidInputError('endsAt', `must be within ${span}`);
+    const within = { code: 'session.outsideEvent', params: { startsAt: event.startsAt.toISOString(), endsAt: event.endsAt.toISOString(), timezone: event.timezone } };
+    if (s.startsAt.getTime() < event.startsAt.getTime()) throw new InvalidInputError('startsAt', `must be within ${span}`, within);
+    if (s.endsAt.getTime() > event.endsAt.getTime()) throw new InvalidInputError('endsAt', `must be within ${span}`, within);
   }
 
   private async toDto(manager: EntityManager, s: Session, timezone: string): Promise<SessionDto> {

@@ -84,7 +84,7 @@ export class SpeakersService {
   }
 
   async update(user: AuthUser, id: string, dto: UpdateSpeakerDto): Promise<SpeakerDto> {
-    if (dto.fullName === null) throw new InvalidInputError('fullName', 'must not be null');
+    if (dto.fullName === null) throw new InvalidInputError('fullName', 'must not be null', { code: 'required' });
     const speaker = await this.assertEditable(user, id);
     if (dto.organizationId !== undefined && dto.organizationId !== null) await this.scope.assertInScope(user, dto.organizationId);
     for (const key of ['fullName', 'honorific', 'position', 'affiliation', 'email', 'phone', 'bio', 'organizationId'] as const) {
@@ -97,7 +97,7 @@ export class SpeakersService {
     await this.assertEditable(user, id);
     const sessions = await this.speakers.countSessions(id);
     if (sessions > 0) {
-      throw new ConflictError(`the speaker is on the agenda of ${sessions} session(s); remove them from those sessions first`, { sessions });
+      throw new ConflictError(`the speaker is on the agenda of ${sessions} session(s); remove them from those sessions first`, { sessions }, { code: 'speaker.onAgenda', params: { sessions } });
     }
     await this.speakers.delete(id);
   }
@@ -106,7 +106,7 @@ export class SpeakersService {
     const speaker = await this.assertVisible(user, id);
     if (user.role === 'admin') return speaker;
     if (!speaker.organizationId || !(await this.scope.isInScope(user, speaker.organizationId))) {
-      throw new ForbiddenError(`speaker ${id} belongs to another unit's directory; ask its organizers to change it`);
+      throw new ForbiddenError(`speaker ${id} belongs to another unit's directory; ask its organizers to change it`, {}, { code: 'speaker.otherDirectory' });
     }
     return speaker;
   }

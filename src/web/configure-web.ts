@@ -9,6 +9,9 @@ import { SESSION_COOKIE } from '../auth/auth.guard';
 import { pathOf, signedCookie } from '../http/request';
 import { CSRF_FIELD, registerCsrf } from './csrf';
 import { localeOf, translator } from './i18n/i18n';
+import { errorText, ErrorLike } from './i18n/error-text';
+import { formatDateTime, zoneLabel } from './format/office-format';
+import { DEFAULT_TIMEZONE } from '../events/event-time';
 
 /** Views root: this folder (src/web in tests, dist/src/web after `nest build`, which copies the .eta files). */
 export const VIEWS_DIR = __dirname;
@@ -58,8 +61,9 @@ export async function configureWeb(app: NestFastifyApplication, config: AppConfi
     locals.currentPath = req.originalUrl;
     locals.csrfField = CSRF_FIELD;
     locals.csrfToken = () => csrf.tokenFor(req, reply);
-    locals.formatDateTime = (d: Date | string | null | undefined) =>
-      d ? new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(d)) : '';
+    locals.formatDateTime = (d: Date | string | null | undefined, zone?: string) => formatDateTime(d, zone ?? DEFAULT_TIMEZONE, locale);
+    locals.zoneLabel = (zone: string, at?: Date | string) => zoneLabel(zone, locale, at);
+    locals.errorText = (e: ErrorLike) => errorText(e, locale);
     // The user is attached later by the AuthGuard; views read it through this getter.
     Object.defineProperty(locals, 'user', { enumerable: true, get: () => req.user ?? null });
     const early = middlewareLocals.get(req.raw);

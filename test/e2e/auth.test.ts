@@ -44,12 +44,12 @@ describe('POST /auth/login', () => {
 
   it('refuses a wrong password with 401', async () => {
     const res = await t.http().post(LOGIN).send({ email: TEST_ADMIN.email, password: 'wrong-password' }).expect(401);
-    expect(res.body).toEqual({ statusCode: 401, message: 'email or password is wrong', error: 'Unauthorized' });
+    expect(res.body).toEqual({ statusCode: 401, message: 'email or password is wrong', error: 'Unauthorized', code: 'unauthorized', params: {} });
   });
 
   it('refuses an unknown e-mail with the same 401 as a wrong password', async () => {
     const res = await t.http().post(LOGIN).send({ email: 'nobody@test.local', password: 'whatever-1' }).expect(401);
-    expect(res.body).toEqual({ statusCode: 401, message: 'email or password is wrong', error: 'Unauthorized' });
+    expect(res.body).toEqual({ statusCode: 401, message: 'email or password is wrong', error: 'Unauthorized', code: 'unauthorized', params: {} });
   });
 
   it('names each missing field in a 400', async () => {

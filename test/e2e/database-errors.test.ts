@@ -68,6 +68,6 @@ describe('database errors reach clients as domain errors, without PostgreSQL det
   it('answers a wrong password with the 401 of the domain errors, in the usual shape', async () => {
     const res = await t.http().post('/api/v1/auth/login').send({ email: 'khong-co@test.local', password: 'sai-mat-khau-1' });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'email or password is wrong' });
+    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'email or password is wrong', code: 'unauthorized', params: {} });
   });
 });

@@ -280,9 +280,12 @@ describe('registration pages: delegate and organizer', () => {
       const refused = await c.upload(`${base}/import`, bad, 'list.csv');
       expect(refused.status).toBe(422);
       expect(refused.text).toContain('table class="list row-errors"');
-      expect(refused.text).toMatch(/<td class="num">3<\/td><td><code>fullName<\/code><\/td>/);
-      expect(refused.text).toMatch(/<td class="num">3<\/td><td><code>organization<\/code><\/td><td>&quot;Đơn vị không có&quot;/);
-      expect(refused.text).toMatch(/<td class="num">4<\/td><td><code>email<\/code><\/td>/);
+      // Columns and messages in the page language (Vietnamese), never the parser's English.
+      expect(refused.text).toMatch(/<td class="num">3<\/td><td>Họ và tên<\/td><td>Không được để trống.<\/td>/);
+      expect(refused.text).toMatch(/<td class="num">3<\/td><td>Đơn vị<\/td><td>“Đơn vị không có” không phải đơn vị của tổ chức bạn/);
+      expect(refused.text).toMatch(/<td class="num">4<\/td><td>Email<\/td><td>an@example.vn xuất hiện lần nữa \(lần đầu ở dòng 2\)/);
+      expect(refused.text).toContain('Tệp có 4 lỗi; không dòng nào được nhập.');
+      expect(refused.text).not.toMatch(/is empty|nothing was imported|problem\(s\)/);
       expect(await count(ev.id)).toBe(0);
 
       // Without the CSRF token the upload is refused before it is read.

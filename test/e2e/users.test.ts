@@ -101,7 +101,7 @@ describe('users', () => {
       const body = valid();
       await t.http().post(USERS).set(admin.auth).send(body).expect(201);
       const dup = await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email }).expect(409);
-      expect(dup.body).toEqual({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict', field: 'email' });
+      expect(dup.body).toEqual({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict', field: 'email', code: expect.stringMatching(/^(conflict|user\.emailTaken)$/), params: {} });
       await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email.toUpperCase() }).expect(409);
     });
 
@@ -115,7 +115,7 @@ describe('users', () => {
     it('answers 404 for an unknown organizationId', async () => {
       const missing = '7f1d8a52-0000-4000-8000-000000000000';
       const res = await t.http().post(USERS).set(admin.auth).send({ ...valid(), organizationId: missing }).expect(404);
-      expect(res.body).toEqual({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found' });
+      expect(res.body).toEqual({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found', code: 'notFound.organization', params: {} });
     });
   });
 });

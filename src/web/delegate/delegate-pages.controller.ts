@@ -8,6 +8,8 @@ import { CreateRegistrationDto } from '../../registrations/dto/registration.dto'
 import { RegistrationsService } from '../../registrations/registrations.service';
 import type { PublicRegistrationDto } from '../../registrations/dto/public-registration.dto';
 import { FieldErrors, readForm, validateForm } from '../forms';
+import { zoneLabel } from '../format/office-format';
+import { errorText } from '../i18n/error-text';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { codeGroups, inLanguage, spanInZone } from '../registrations/page-format';
 import { PublicRegistrationsService } from '../../registrations/public-registrations.service';
@@ -29,7 +31,9 @@ interface RegisterView {
 interface MyRegistrationView {
   base: string;
   registration: Pick<PublicRegistrationDto, 'fullName' | 'email' | 'position' | 'role' | 'status' | 'code'> & { codeGroups: string[] };
-  event: { title: string; when: string; venue: string | null; timezone: string; status: string; slug: string };
+  event: { title: string; when: string; venue: string | null; timezone: string; zone: string; status: string; slug: string };
+  /** The event is over or called off: no pass, no calendar, no answers; the page says so first. */
+  eventOver: boolean;
   sessions: { title: string; room: string | null; topic: string | null; when: string }[];
   qrSrc: string;
   icsHref: string;
@@ -84,7 +88,7 @@ export class DelegatePagesController {
         const fresh = (await this.events.findBySlug(event.slug)) ?? event;
         const state = RegistrationsService.entryState(fresh);
         const key = state === 'open' || state === 'waitlist' ? 'register.error.refused' : `register.state.${state}`;
-        return again(e.status, { formError: key, formErrorDetail: e.message });
+        return again(e.status, { formError: key, formErrorDetail: key === 'register.error.refused' ? errorText(e, locale(req)) : undefined });
       }
       throw e;
     }
@@ -117,7 +121,7 @@ export class DelegatePagesController {
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 409) throw e;
       const r = await this.publicRegistrations.get(token);
-      res.status(409).view('delegate/my-registration', this.myView(token, r, locale(req), null, e.message));
+      res.status(409).view('delegate/my-registration', this.myView(token, r, locale(req), null, errorText(e, locale(req))));
     }
   }
 
@@ -148,7 +152,16 @@ export class DelegatePagesController {
     return {
       base,
       registration: { fullName: r.fullName, email: r.email, position: r.position, role: r.role, status: r.status, code: r.code, codeGroups: codeGroups(r.code) },
-      event: { title: inLanguage(e.title, e.titleEn, loc), when: spanInZone(e.startsAt, e.endsAt, e.timezone, loc), venue: e.venue, timezone: e.timezone, status: e.status, slug: e.slug },
+      event: {
+        title: inLanguage(e.title, e.titleEn, loc),
+        when: spanInZone(e.startsAt, e.endsAt, e.timezone, loc),
+        venue: e.venue,
+        timezone: e.timezone,
+        zone: zoneLabel(e.timezone, loc, e.startsAt),
+        status: e.status,
+        slug: e.slug,
+      },
+      eventOver: e.status === 'cancelled' || e.status === 'completed',
       sessions: r.sessions.map((s) => ({ title: s.title, room: s.room, topic: s.topic, when: spanInZone(s.startsAt, s.endsAt, e.timezone, loc) })),
       qrSrc: `${api}/qr.svg`,
       icsHref: `${api}/event.ics`,

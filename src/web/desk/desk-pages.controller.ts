@@ -3,6 +3,7 @@ import type { FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { CheckInsService } from '../../check-ins/check-ins.service';
 import { ListEventsQueryDto } from '../../events/dto/event.dto';
+import { EVENT_STATUSES } from '../../events/event.entity';
 import { EventsService } from '../../events/events.service';
 import { UuidParam } from '../../http/uuid-param';
 import { SessionsService } from '../../sessions/sessions.service';
@@ -15,7 +16,13 @@ import { WebController } from '../web-controller.decorator';
 const JS_TEXTS = [
   'welcome', 'already', 'notRegistered', 'notConfirmed', 'eventClosed', 'forbidden', 'invalid', 'loggedOut', 'failed',
   'savedOffline', 'savedRetry', 'synced', 'syncedDuplicate', 'syncFailed', 'searching', 'noMatch', 'checkIn', 'offline', 'cameraError',
-  'atSession', 'statuses.invited', 'statuses.confirmed', 'statuses.declined', 'statuses.waitlisted', 'statuses.cancelled',
+  'atSession', 'atDoor', 'statuses.invited', 'statuses.confirmed', 'statuses.declined', 'statuses.waitlisted', 'statuses.cancelled',
+] as const;
+
+/** Error codes the check-in and search API may answer the desk with (`errors.<code>` in the catalogs). */
+const DESK_ERRORS = [
+  'checkIn.codeOrId', 'checkIn.unknownCode', 'checkIn.future', 'checkIn.race', 'checkIn.eventClosed', 'checkIn.notConfirmed',
+  'notFound.registration', 'notFound.session', 'notFound.event', 'outsideSubtree', 'forbidden', 'invalid', 'conflict', 'generic',
 ] as const;
 
 /** View model of desk/index.eta. */
@@ -80,7 +87,12 @@ export class DeskPagesController {
       sessions: sessions.map((s) => ({ id: s.id, label: `${spanInZone(s.startsAt, s.endsAt, event.timezone, loc)} — ${s.title}` })),
       stats: { expected: stats.expected, checkedIn: stats.checkedIn },
       unitsJson: JSON.stringify(Object.fromEntries(units.map((u) => [u.id, u.name]))),
-      textsJson: JSON.stringify(Object.fromEntries(JS_TEXTS.map((k) => [k, t(`desk.js.${k}`)]))),
+      textsJson: JSON.stringify({
+        ...Object.fromEntries(JS_TEXTS.map((k) => [k, t(`desk.js.${k}`)])),
+        // The API's refusals, worded from their code (desk.js fills in the parameters).
+        ...Object.fromEntries(DESK_ERRORS.map((k) => [`errors.${k}`, t(`errors.${k}`)])),
+        ...Object.fromEntries(EVENT_STATUSES.map((s) => [`eventStatuses.${s}`, t(`statuses.event.${s}`)])),
+      }),
     };
   }
 }

@@ -12,6 +12,7 @@ import { SessionsService } from '../../sessions/sessions.service';
 import { ListSpeakersQueryDto, SpeakerDto } from '../../speakers/dto/speaker.dto';
 import { SpeakersService } from '../../speakers/speakers.service';
 import { EmptyAs, FieldErrors, readForm, validateForm } from '../forms';
+import { errorText } from '../i18n/error-text';
 import { Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { serviceFieldError, withFieldError } from './event-form';
@@ -140,7 +141,7 @@ export class AgendaPagesController {
   @Post(':id/sessions/:sessionId/move')
   @Roles('organizer')
   async move(@CurrentUser() user: AuthUser, @UuidParam() id: string, @sessionId() sid: string, @Body('direction') direction: unknown, @Res() res: FastifyReply): Promise<void> {
-    if (direction !== 'up' && direction !== 'down') throw new InvalidInputError('direction', 'must be up or down');
+    if (direction !== 'up' && direction !== 'down') throw new InvalidInputError('direction', 'must be up or down', { code: 'invalid' });
     const agenda = await this.sessions.listForEvent(user, id);
     if (!agenda.some((s) => s.id === sid)) await this.sessionOf(user, id, sid);
     for (const change of reorderPlan(agenda, sid, direction)) await this.sessions.update(user, change.id, { position: change.position });
@@ -169,9 +170,9 @@ export class AgendaPagesController {
       return this.renderForm(res, user, id, req, { ...form, errors: { speakers: [{ key: 'agenda.error.speakerBusyShort' }] }, formError }, e.status);
     }
     const span = `${formatInZone(event.startsAt, event.timezone, locale)} – ${formatInZone(event.endsAt, event.timezone, locale)}`;
-    const field = serviceFieldError(e, { span });
+    const field = serviceFieldError(e, { span }, locale);
     if (field) return this.renderForm(res, user, id, req, { ...form, errors: withFieldError({}, field), formError: null }, e.status);
-    await this.renderForm(res, user, id, req, { ...form, errors: {}, formError: { key: 'form.rejected', params: { reason: e.message } } }, e.status);
+    await this.renderForm(res, user, id, req, { ...form, errors: {}, formError: { key: 'form.rejected', params: { reason: errorText(e, locale) } } }, e.status);
   }
 
   private async renderForm(

@@ -2,6 +2,8 @@ import type { EventDto } from '../../events/dto/event.dto';
 import { toLocalIso } from '../../events/event-time';
 import { DomainError, InvalidInputError } from '../../http/domain-errors';
 import { EmptyAs, FieldError, FieldErrors, readForm } from '../forms';
+import { errorMessage } from '../i18n/error-text';
+import type { Locale } from '../i18n/i18n';
 import { toInputValue } from './event-view';
 
 const TEXTS = ['title', 'titleEn', 'venue', 'description', 'descriptionEn', 'audience', 'audienceEn'] as const;
@@ -71,12 +73,12 @@ const PROBLEM_KEYS: [RegExp, string][] = [
  * A service refusal tied to one field (InvalidInputError, or a 409 whose details
  * name a field) as a field error; null when it concerns the whole form.
  */
-export function serviceFieldError(e: DomainError, params: Record<string, string | number> = {}): { field: string; error: FieldError } | null {
+export function serviceFieldError(e: DomainError, params: Record<string, string | number> = {}, locale: Locale = 'vi'): { field: string; error: FieldError } | null {
   const field = typeof e.details.field === 'string' ? e.details.field : null;
   if (!field) return null;
   if (e instanceof InvalidInputError) {
     const key = PROBLEM_KEYS.find(([re]) => re.test(e.message))?.[1];
-    return { field, error: key ? { key, params } : { key: 'events.error.other', params: { message: e.message } } };
+    return { field, error: key ? { key, params } : errorMessage(e, locale) };
   }
   if (e.status === 409 && field === 'capacity' && typeof e.details.confirmedCount === 'number') {
     return { field, error: { key: 'events.error.capacityBelow', params: { count: e.details.confirmedCount } } };

@@ -8,6 +8,7 @@ import { ConflictError, DomainError } from '../../http/domain-errors';
 import { UuidParam } from '../../http/uuid-param';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { FieldErrors, validateForm } from '../forms';
+import { errorText } from '../i18n/error-text';
 import { Locale } from '../i18n/i18n';
 import { ParentOption, parentOptions } from '../organizations/organization-tree';
 import { WebController } from '../web-controller.decorator';
@@ -160,7 +161,7 @@ export class EventPagesController {
 
   @Post()
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const { values, input } = readEventForm(body, 'create');
     const { value, errors } = await validateForm(CreateEventDto, input);
     if (errors) return this.renderForm(res, await this.formView(user, 'create', null, values, errors, null), HttpStatus.BAD_REQUEST);
@@ -169,7 +170,7 @@ export class EventPagesController {
       res.redirect(`/events/${event.id}?saved=1`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderRejection(res, await this.formView(user, 'create', null, values, {}, null), e);
+      this.renderRejection(res, await this.formView(user, 'create', null, values, {}, null), e, localeOf(req));
     }
   }
 
@@ -194,7 +195,7 @@ export class EventPagesController {
 
   @Post(':id')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.events.assertManageable(user, id);
     const { values, input } = readEventForm(body, 'edit');
     const { value, errors } = await validateForm(UpdateEventDto, input);
@@ -204,7 +205,7 @@ export class EventPagesController {
       res.redirect(`/events/${id}?saved=1` + (promoted ? `&promoted=${promoted}` : '') + (released ? `&released=${released}` : ''), 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderRejection(res, await this.formView(user, 'edit', id, values, {}, null), e);
+      this.renderRejection(res, await this.formView(user, 'edit', id, values, {}, null), e, localeOf(req));
     }
   }
 
@@ -275,10 +276,10 @@ export class EventPagesController {
   }
 
   /** A refusal about one field goes next to it; others above the form. */
-  private renderRejection(res: FastifyReply, view: FormView, e: DomainError): void {
-    const field = serviceFieldError(e);
+  private renderRejection(res: FastifyReply, view: FormView, e: DomainError, locale: Locale): void {
+    const field = serviceFieldError(e, {}, locale);
     if (field) this.renderForm(res, { ...view, errors: withFieldError(view.errors, field) }, e.status);
-    else this.renderForm(res, { ...view, formError: e.message }, e.status);
+    else this.renderForm(res, { ...view, formError: errorText(e, locale) }, e.status);
   }
 
   private renderForm(res: FastifyReply, view: FormView, status: number = HttpStatus.OK): void {

@@ -1,5 +1,6 @@
 import type { EventDto } from '../../events/dto/event.dto';
 import type { SessionDto } from '../../sessions/dto/session.dto';
+import { formatDateTime, formatSpan, formatTime } from '../format/office-format';
 import type { Locale } from '../i18n/i18n';
 
 /** Zones offered by the editor's select; the event's own zone is added when it is another one. */
@@ -23,23 +24,19 @@ export const TIMEZONE_CHOICES = [
   'UTC',
 ] as const;
 
-const intlLocale = (locale: Locale) => (locale === 'vi' ? 'vi-VN' : 'en-GB');
-
-/** `iso` as a date and time in `zone`, in the page language, e.g. `08:00 10 thg 3, 2025`. */
+/** `iso` as a date and time in `zone`, in the page language, e.g. `08:00, thứ Hai, ngày 10/03/2025`. */
 export function formatInZone(iso: string | null, zone: string, locale: Locale): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(new Date(iso));
+  return formatDateTime(iso, zone, locale);
 }
 
 /** The time of day of `iso` in `zone`, e.g. `08:00`. */
-export function timeInZone(iso: string, zone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(new Date(iso));
+export function timeInZone(iso: string, zone: string, _locale: Locale): string {
+  return formatTime(iso, zone);
 }
 
-/** A span `start – end` in `zone`: the end shows only its time when it is on the same local day. */
-export function spanInZone(startIso: string, endIso: string, startLocal: string, endLocal: string, zone: string, locale: Locale): string {
-  const sameDay = startLocal.slice(0, 10) === endLocal.slice(0, 10);
-  return `${formatInZone(startIso, zone, locale)} – ${sameDay ? timeInZone(endIso, zone, locale) : formatInZone(endIso, zone, locale)}`;
+/** A span `start – end` in `zone`: on one local day the date is written once (the local ISO strings are kept for callers). */
+export function spanInZone(startIso: string, endIso: string, _startLocal: string, _endLocal: string, zone: string, locale: Locale): string {
+  return formatSpan(startIso, endIso, zone, locale);
 }
 
 /** A `datetime-local` input value (wall time in the event's zone) from a local ISO string with offset. */

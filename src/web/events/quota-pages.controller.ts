@@ -9,6 +9,7 @@ import { OrganizationsService } from '../../organizations/organizations.service'
 import { QuotaItemDto } from '../../quotas/dto/quota.dto';
 import { QuotasService } from '../../quotas/quotas.service';
 import { FieldErrors } from '../forms';
+import { errorText } from '../i18n/error-text';
 import { Locale } from '../i18n/i18n';
 import { parentOptions } from '../organizations/organization-tree';
 import { WebController } from '../web-controller.decorator';
@@ -77,7 +78,7 @@ export class QuotaPagesController {
       res.redirect(`/events/${id}/quotas?saved=1`, 303);
     } catch (e) {
       if (!(e instanceof DomainError) || ![400, 403, 409].includes(e.status)) throw e;
-      await this.render(res, user, id, locale, typed, {}, e.message, null, e.status);
+      await this.render(res, user, id, locale, typed, {}, errorText(e, locale), null, e.status);
     }
   }
 

@@ -2,6 +2,7 @@ import { Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { Public } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
+import { zoneLabel } from '../format/office-format';
 import { Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { AgendaItem, agendaItems, formatInZone, inLanguage, spanInZone } from '../events/event-view';
@@ -25,6 +26,8 @@ export interface RegistrationEntry {
 /** View model of public/event.eta. */
 interface PublicEventView {
   event: EventDto;
+  /** `giờ Việt Nam (GMT+7)`: the zone of every time on the page. */
+  zone: string;
   title: string;
   description: string | null;
   audience: string | null;
@@ -33,7 +36,7 @@ interface PublicEventView {
   registration: RegistrationEntry;
 }
 
-/** The public event page /e/:slug: no login, published events only. */
+/** The public event page /e/:slug: no login; published events, and finished or cancelled ones saying so. */
 @WebController('e')
 export class PublicEventPagesController {
   constructor(private readonly publicEvents: PublicEventService) {}
@@ -46,6 +49,7 @@ export class PublicEventPagesController {
     const state = RegistrationsService.entryState(event);
     const view: PublicEventView = {
       event,
+      zone: zoneLabel(event.timezone, locale, event.startsAt),
       title: inLanguage(event.title, event.titleEn, locale)!,
       description: inLanguage(event.description, event.descriptionEn, locale),
       audience: inLanguage(event.audience, event.audienceEn, locale),

@@ -14,12 +14,13 @@ export class PublicEventService {
   ) {}
 
   /**
-   * The event of /e/:slug with its agenda. Drafts, completed and cancelled
-   * events are 404 (the same answer as an unknown slug, so drafts do not leak).
+   * The event of /e/:slug with its agenda: published, finished and cancelled
+   * events (the page says which; a delegate's link must not end in a bare 404).
+   * Drafts are 404, the same answer as an unknown slug, so drafts do not leak.
    */
   async getPublished(slug: string): Promise<{ event: EventDto; sessions: SessionDto[] }> {
     const event = await this.events.findBySlug(slug);
-    if (!event || event.status !== 'published') throw new NotFoundError('Event', slug);
+    if (!event || event.status === 'draft') throw new NotFoundError('Event', slug);
     return { event, sessions: await this.sessions.listForCheckedEvent(event) };
   }
 }

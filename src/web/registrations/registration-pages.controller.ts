@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
-import { DomainError, InvalidInputError, RowError, UnprocessableFileError } from '../../http/domain-errors';
+import { DomainError, InvalidInputError, NotFoundError, RowError, UnprocessableFileError } from '../../http/domain-errors';
 import { UploadedFile } from '../../http/uploaded-file';
 import { UuidParam } from '../../http/uuid-param';
 import { CreateRegistrationDto, ListRegistrationsQueryDto, RegistrationDto } from '../../registrations/dto/registration.dto';
@@ -12,6 +12,7 @@ import { REGISTRATION_ROLES, REGISTRATION_STATUSES } from '../../registrations/r
 import type { UploadedImportFile } from '../../registrations/registration-import.service';
 import { RegistrationsService } from '../../registrations/registrations.service';
 import { EmptyAs, FieldErrors, readForm, validateForm } from '../forms';
+import { errorMessage, errorText, rowErrorText } from '../i18n/error-text';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { inLanguage, spanInZone } from './page-format';
@@ -66,7 +67,7 @@ interface AddView extends Shared {
 
 /** View model of registrations/import.eta. */
 interface ImportView extends Shared {
-  rowErrors: RowError[];
+  rowErrors: { row: number; field: string; column: string; message: string }[];
   formError: string | null;
   imported: { imported: number; confirmed: number; invited: number; waitlisted: number } | null;
   maxMegabytes: number;
@@ -154,15 +155,15 @@ export class RegistrationPagesController {
       res.redirect(`/events/${eventId}/registrations?saved=${created.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      const fieldErrors: FieldErrors = e.details.field ? { [String(e.details.field)]: [{ key: e.status === 409 ? 'registrations.duplicate' : 'form.invalid' }] } : {};
-      res.status(e.status).view('registrations/form', await this.addView(event, locale(req), values, fieldErrors, e instanceof InvalidInputError ? null : e.message));
+      const fieldErrors: FieldErrors = e.details.field ? { [String(e.details.field)]: [errorMessage(e, locale(req))] } : {};
+      res.status(e.status).view('registrations/form', await this.addView(event, locale(req), values, fieldErrors, e.details.field ? null : errorText(e, locale(req))));
     }
   }
 
   @Post(':id/cancel')
   async cancel(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @UuidParam('id') id: string, @Res() res: FastifyReply): Promise<void> {
     const r = await this.registrations.get(user, id);
-    if (r.eventId !== eventId) throw new InvalidInputError('id', 'is a registration of another event');
+    if (r.eventId !== eventId) throw new NotFoundError('Registration', id);
     await this.registrations.cancel(user, id);
     res.redirect(`/events/${eventId}/registrations?cancelled=${id}`, 303);
   }
@@ -188,11 +189,11 @@ export class RegistrationPagesController {
       res.status(HttpStatus.CREATED).view('registrations/import', this.importView(await this.events.get(user, eventId), locale(req), { rowErrors: [], formError: null, imported }));
     } catch (e) {
       if (e instanceof UnprocessableFileError) {
-        const rowErrors = (e.details.errors as RowError[]) ?? [];
-        return void res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors, formError: e.message, imported: null }));
+        const rowErrors = ((e.details.errors as RowError[]) ?? []).map((r) => ({ row: r.row, field: r.field, ...rowErrorText(r, locale(req)) }));
+        return void res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors, formError: errorText(e, locale(req)), imported: null }));
       }
       if (!isFormRejection(e)) throw e;
-      res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: e.message, imported: null }));
+      res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: errorText(e, locale(req)), imported: null }));
     }
   }
 

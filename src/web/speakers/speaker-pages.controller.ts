@@ -1,5 +1,5 @@
-import { Body, Get, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from '../../http/request';
+import { Body, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { DomainError } from '../../http/domain-errors';
 import { UuidParam } from '../../http/uuid-param';
@@ -7,6 +7,8 @@ import { OrganizationsService } from '../../organizations/organizations.service'
 import { CreateSpeakerDto, ListSpeakersQueryDto, SpeakerDto, UpdateSpeakerDto } from '../../speakers/dto/speaker.dto';
 import { SpeakersService } from '../../speakers/speakers.service';
 import { EmptyAs, FieldErrors, readForm, validateForm } from '../forms';
+import { errorText } from '../i18n/error-text';
+import { DEFAULT_LOCALE } from '../i18n/i18n';
 import { ParentOption, parentOptions } from '../organizations/organization-tree';
 import { WebController } from '../web-controller.decorator';
 
@@ -74,7 +76,7 @@ export class SpeakerPagesController {
 
   @Post()
   @Roles('organizer')
-  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+  async create(@CurrentUser() user: AuthUser, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const values = readForm(body, CREATE_FIELDS);
     const { value, errors } = await validateForm(CreateSpeakerDto, values);
     if (errors) return this.renderForm(res, await this.formView(user, 'create', null, values, errors, null), HttpStatus.BAD_REQUEST);
@@ -83,7 +85,7 @@ export class SpeakerPagesController {
       res.redirect(`/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderForm(res, await this.formView(user, 'create', null, values, {}, e.message), e.status);
+      this.renderForm(res, await this.formView(user, 'create', null, values, {}, errorText(e, req.locale ?? DEFAULT_LOCALE)), e.status);
     }
   }
 
@@ -97,7 +99,7 @@ export class SpeakerPagesController {
 
   @Post(':id')
   @Roles('organizer')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.speakers.get(user, id);
     const values = readForm(body, EDIT_FIELDS);
     const { value, errors } = await validateForm(UpdateSpeakerDto, values);
@@ -107,7 +109,7 @@ export class SpeakerPagesController {
       res.redirect(`/speakers?q=${encodeURIComponent(speaker.fullName)}&saved=${speaker.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderForm(res, await this.formView(user, 'edit', id, values, {}, e.message), e.status);
+      this.renderForm(res, await this.formView(user, 'edit', id, values, {}, errorText(e, req.locale ?? DEFAULT_LOCALE)), e.status);
     }
   }
 

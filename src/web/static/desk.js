@@ -36,6 +36,20 @@
     return text.replace(/\{(\w+)\}/g, function (m, name) { return params && name in params ? String(params[name]) : m; });
   }
 
+  /** `errors.<code>` of an API error body with its parameters (statuses worded), or '' when the code is unknown. */
+  function errorText(body) {
+    var key = 'errors.' + (body && body.code);
+    if (!body || !body.code || !texts[key]) return '';
+    var params = {};
+    Object.keys(body.params || {}).forEach(function (name) {
+      var v = body.params[name];
+      if (name === 'status') v = t('statuses.' + v);
+      else if (name === 'eventStatus') v = t('eventStatuses.' + v);
+      params[name] = v;
+    });
+    return t(key, params);
+  }
+
   function newNonce() {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
     var b = new Uint8Array(16);
@@ -71,7 +85,8 @@
     if (status === 200) {
       return { kind: 'dup', title: t('already', { time: timeInZone(body.checkIn.checkedInAt) }), detail: who(body.registration) };
     }
-    var message = Array.isArray(body.message) ? body.message.join('; ') : body.message || '';
+    // The API's English message is for programs; the desk words the refusal from its code, in the page language.
+    var message = errorText(body);
     if (status === 404) return { kind: 'err', title: t('notRegistered'), detail: message };
     if (status === 409 && body.status) return { kind: 'err', title: t('notConfirmed', { status: t('statuses.' + body.status) }), detail: message };
     if (status === 409) return { kind: 'err', title: t('eventClosed'), detail: message };
