@@ -24,6 +24,7 @@ import { QueueModule } from './queue/queue.module';
 import { RegistrationsModule } from './registrations/registrations.module';
 import { UsersModule } from './users/users.module';
 import { RegistrationPagesModule } from './web/registrations/registration-pages.module';
+import { ReportPagesModule } from './web/reports/report-pages.module';
 import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
@@ -65,7 +66,7 @@ function withDestination(destination: DestinationStream | undefined, options: Pi
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule];
+  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule];
 }
 
 @Module({})

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { ReportsModule } from '../reports/reports.module';
 import { OutboxPagesController } from './admin/outbox-pages.controller';
 import { LoginController } from './auth/login.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -10,7 +11,7 @@ import { OrganizationPagesController } from './organizations/organization-pages.
 
 /** The server-rendered pages (one folder per audience); wired into Fastify by configureWeb. */
 @Module({
-  imports: [OrganizationsModule, MailModule, EventPagesModule],
+  imports: [OrganizationsModule, MailModule, EventPagesModule, ReportsModule],
   controllers: [LoginController, LangController, DashboardController, OrganizationPagesController, OutboxPagesController],
 })
 export class WebModule {}

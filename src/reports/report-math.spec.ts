@@ -1,0 +1,26 @@
+import { attendanceRate, daysBetween, defaultPeriod, isCalendarDate } from './report-math';
+
+describe('report arithmetic', () => {
+  it('the attendance rate is checked-in over confirmed, rounded to 4 decimals', () => {
+    expect(attendanceRate(2, 3)).toBe(0.6667);
+    expect(attendanceRate(3, 3)).toBe(1);
+  });
+  it('nobody confirmed gives a rate of 0, never NaN or 100 %', () => {
+    expect(attendanceRate(0, 0)).toBe(0);
+  });
+  it('a rate never exceeds 1', () => {
+    expect(attendanceRate(5, 4)).toBe(1);
+  });
+  it('only real calendar days are dates', () => {
+    expect(isCalendarDate('2026-02-28')).toBe(true);
+    expect(isCalendarDate('2026-02-30')).toBe(false);
+    expect(isCalendarDate('2026-2-3')).toBe(false);
+  });
+  it('the default period runs from the first of the month 11 months ago to today, in the zone', () => {
+    // 2026-03-31T20:00Z is already 1 April in Hồ Chí Minh City.
+    expect(defaultPeriod(new Date('2026-03-31T20:00:00Z'), 'Asia/Ho_Chi_Minh')).toEqual({ from: '2025-05-01', to: '2026-04-01' });
+  });
+  it('counts days between dates', () => {
+    expect(daysBetween('2026-01-01', '2026-01-31')).toBe(30);
+  });
+});

@@ -1,0 +1,26 @@
+import { DateTime } from 'luxon';
+
+/**
+ * api.md's attendanceRate: checked-in confirmed delegates / confirmed delegates, a number from 0
+ * to 1 rounded to 4 decimals; 0 when nobody is confirmed (nothing to attend is not 100 %).
+ */
+export function attendanceRate(checkedIn: number, confirmed: number): number {
+  if (confirmed <= 0) return 0;
+  return Math.round((Math.min(checkedIn, confirmed) / confirmed) * 10_000) / 10_000;
+}
+
+/** `YYYY-MM-DD` that is a real calendar day (2026-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
+}
+
+/** The default period: from the first day of the month 11 months before `now` to `now`'s day, in `zone`. */
+export function defaultPeriod(now: Date, zone: string): { from: string; to: string } {
+  const today = DateTime.fromJSDate(now, { zone });
+  return { from: today.minus({ months: 11 }).startOf('month').toISODate()!, to: today.toISODate()! };
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days;
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  ATTENDANCE_LIST_SQL,
+  ATTENDANCE_REPORT_SQL,
+  ATTENDANCE_UNITS_SQL,
+  EVENT_REPORT_SQL,
+  HOME_FIGURES_SQL,
+  NEXT_EVENTS_SQL,
+} from './reports.sql';
+
+/** Counts as PostgreSQL answers them (rates are computed by ReportsService). */
+export interface EventReportRow {
+  totals: { invited: number; confirmed: number; waitlisted: number; declined: number; cancelled: number; checkedIn: number; confirmedDelegates: number; checkedInDelegates: number };
+  byOrganization: { organizationId: string; name: string; parentId: string | null; depth: number; quota: number | null; confirmed: number; checkedIn: number }[];
+  byRole: { role: string; confirmed: number; checkedIn: number }[];
+  bySession: { sessionId: string; title: string; startsAt: string; checkedIn: number }[];
+}
+
+export interface AttendanceReportRow {
+  events: number;
+  confirmed: number;
+  checkedIn: number;
+  byOrganization: { organizationId: string; name: string; self: boolean; quota: number | null; confirmed: number; checkedIn: number }[];
+  byMonth: { month: string; events: number; confirmed: number; checkedIn: number }[];
+  byStatus: { status: string; events: number }[];
+  underQuota: { organizationId: string; name: string; events: number; under: number; shortfall: number }[];
+  byEvent: { eventId: string; title: string; titleEn: string | null; status: string; startsAt: string; timezone: string; organizationId: string; confirmed: number; checkedIn: number }[];
+}
+
+/** One person of an attendance list. */
+export interface AttendancePerson {
+  id: string;
+  fullName: string;
+  position: string | null;
+  email: string;
+  phone: string | null;
+  role: string;
+  code: string;
+  organizationId: string | null;
+  organizationName: string | null;
+  checkedInAt: Date | null;
+}
+
+export interface AttendanceUnit {
+  organizationId: string | null;
+  organizationName: string | null;
+  confirmed: number;
+  checkedIn: number;
+}
+
+export interface HomeFigures {
+  upcomingEvents: number;
+  confirmedRegistrations: number;
+  waitlisted: number;
+  checkInsToday: number;
+}
+
+export interface NextEvent {
+  id: string;
+  title: string;
+  titleEn: string | null;
+  startsAt: Date;
+  timezone: string;
+  confirmedCount: number;
+  capacity: number | null;
+  checkedIn: number;
+}
+
+/** Rows fetched per round trip when an export streams a list through a cursor. */
+const CURSOR_BATCH = 2_000;
+
+/**
+ * Aggregates for reports, each one statement (see reports.sql.ts for why a report reads the
+ * tables of several domains). Lists for exports stream through a server-side cursor, so an
+ * export of 100,000 people never holds them all.
+ */
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async eventReport(eventId: string): Promise<EventReportRow> {
+    const [row] = await this.db.query(EVENT_REPORT_SQL, [eventId]);
+    return row;
+  }
+
+  async attendanceReport(rootId: string | null, from: string, to: string): Promise<AttendanceReportRow> {
+    const [row] = await this.db.query(ATTENDANCE_REPORT_SQL, [rootId, from, to]);
+    return row;
+  }
+
+  attendanceUnits(eventId: string): Promise<AttendanceUnit[]> {
+    return this.db.query(ATTENDANCE_UNITS_SQL, [eventId]);
+  }
+
+  /** The whole list at once: for PDFs, which hold their pages anyway. */
+  attendanceList(eventId: string): Promise<AttendancePerson[]> {
+    return this.db.query(ATTENDANCE_LIST_SQL, [eventId]);
+  }
+
+  /** The list in batches through a cursor (one snapshot, one connection held until the last batch or an early return). */
+  async *streamAttendanceList(eventId: string): AsyncGenerator<AttendancePerson[]> {
+    const runner = this.db.createQueryRunner('slave');
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      await runner.query(`DECLARE td_attendance NO SCROLL CURSOR FOR ${ATTENDANCE_LIST_SQL}`, [eventId]);
+      for (;;) {
+        const rows: AttendancePerson[] = await runner.query(`FETCH ${CURSOR_BATCH} FROM td_attendance`);
+        if (rows.length) yield rows;
+        if (rows.length < CURSOR_BATCH) break;
+      }
+      await runner.query('COMMIT');
+      open = false;
+    } finally {
+      // An error, or an early return (the client went away): ROLLBACK also closes the cursor.
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  async homeFigures(rootId: string | null, now: Date): Promise<HomeFigures> {
+    const [row] = await this.db.query(HOME_FIGURES_SQL, [rootId, now]);
+    return row;
+  }
+
+  nextEvents(rootId: string | null, now: Date, limit: number): Promise<NextEvent[]> {
+    return this.db.query(NEXT_EVENTS_SQL, [rootId, now, limit]);
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../auth/auth-user';
+import { DEFAULT_TIMEZONE } from '../events/event-time';
+import { EventsService } from '../events/events.service';
+import type { TrainingEvent } from '../events/event.entity';
+import { ForbiddenError, InvalidInputError } from '../http/domain-errors';
+import { OrganizationScopeService } from '../organizations/organization-scope.service';
+import { AttendanceQueryDto, AttendanceReportDto, EventReportDto, ReportEventDto } from './dto/report.dto';
+import { attendanceRate, daysBetween, defaultPeriod, isCalendarDate } from './report-math';
+import { AttendancePerson, AttendanceUnit, HomeFigures, NextEvent, ReportsRepository } from './reports.repository';
+
+/** Who may read reports and exports: leadership and organizers (admin always). */
+export const REPORT_ROLES = ['leader', 'organizer'] as const;
+/** The longest period a leadership report covers. */
+const MAX_PERIOD_DAYS = 5 * 366;
+
+/**
+ * Attendance reports. The rule for who may read them is here once: the caller's role (reports are
+ * for leaders and organizers) and the event's or unit's place in the caller's subtree.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly events: EventsService,
+    private readonly scope: OrganizationScopeService,
+  ) {}
+
+  /** The event if `user` may read its reports: a report role, and the event in their subtree (404 / 403). */
+  async readableEvent(user: AuthUser, eventId: string, roles: readonly string[] = REPORT_ROLES): Promise<TrainingEvent> {
+    if (user.role !== 'admin' && !roles.includes(user.role)) throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are ${user.role}`);
+    return this.events.assertReadable(user, eventId);
+  }
+
+  async eventReport(user: AuthUser, eventId: string): Promise<EventReportDto> {
+    const event = await this.readableEvent(user, eventId);
+    const row = await this.reports.eventReport(eventId);
+    const t = row.totals;
+    return {
+      event: reportEvent(event),
+      totals: {
+        invited: t.invited,
+        confirmed: t.confirmed,
+        waitlisted: t.waitlisted,
+        declined: t.declined,
+        cancelled: t.cancelled,
+        checkedIn: t.checkedIn,
+        noShow: t.confirmed - t.checkedIn,
+        confirmedDelegates: t.confirmedDelegates,
+        checkedInDelegates: t.checkedInDelegates,
+        attendanceRate: attendanceRate(t.checkedInDelegates, t.confirmedDelegates),
+      },
+      byOrganization: row.byOrganization.map((o) => ({
+        ...o,
+        attendanceRate: attendanceRate(o.checkedIn, o.confirmed),
+        underQuota: o.quota !== null && o.confirmed < o.quota,
+      })),
+      byRole: row.byRole.map((r) => ({ ...r, attendanceRate: attendanceRate(r.checkedIn, r.confirmed) })),
+      bySession: row.bySession.map((s) => ({ ...s, startsAt: new Date(s.startsAt).toISOString() })),
+    };
+  }
+
+  async attendance(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<AttendanceReportDto> {
+    if (user.role !== 'admin' && !REPORT_ROLES.includes(user.role as (typeof REPORT_ROLES)[number])) {
+      throw new ForbiddenError(`this needs the role ${REPORT_ROLES.join(' or ')}; you are ${user.role}`);
+    }
+    const period = defaultPeriod(now, DEFAULT_TIMEZONE);
+    const from = q.from ?? period.from;
+    const to = q.to ?? (q.from && q.from > period.to ? q.from : period.to);
+    if (!isCalendarDate(from)) throw new InvalidInputError('from', 'is not a calendar date');
+    if (!isCalendarDate(to)) throw new InvalidInputError('to', 'is not a calendar date');
+    const days = daysBetween(from, to);
+    if (days < 0) throw new InvalidInputError('to', 'is before from');
+    if (days > MAX_PERIOD_DAYS) throw new InvalidInputError('to', 'is more than 5 years after from; choose a shorter period');
+    const root = q.organizationId ?? this.scope.scopeRoot(user);
+    if (q.organizationId) await this.scope.assertInScope(user, q.organizationId);
+    const row = await this.reports.attendanceReport(root, from, to);
+    return {
+      organizationId: root,
+      from,
+      to,
+      events: row.events,
+      confirmed: row.confirmed,
+      checkedIn: row.checkedIn,
+      attendanceRate: attendanceRate(row.checkedIn, row.confirmed),
+      byOrganization: row.byOrganization.map((o) => ({ ...o, attendanceRate: attendanceRate(o.checkedIn, o.confirmed) })),
+      byMonth: row.byMonth.map((m) => ({ ...m, attendanceRate: attendanceRate(m.checkedIn, m.confirmed) })),
+      byStatus: row.byStatus,
+      underQuota: row.underQuota,
+      byEvent: row.byEvent.map((e) => ({ ...e, startsAt: new Date(e.startsAt).toISOString(), attendanceRate: attendanceRate(e.checkedIn, e.confirmed) })),
+    };
+  }
+
+  /** The attendance list of an event `user` may export, in batches (Vietnamese order, grouped by unit). */
+  async attendanceStream(user: AuthUser, eventId: string, roles: readonly string[] = REPORT_ROLES): Promise<{ event: TrainingEvent; units: AttendanceUnit[]; batches: AsyncGenerator<AttendancePerson[]> }> {
+    const event = await this.readableEvent(user, eventId, roles);
+    const units = await this.reports.attendanceUnits(eventId);
+    return { event, units, batches: this.reports.streamAttendanceList(eventId) };
+  }
+
+  /** The whole attendance list (for PDFs). */
+  async attendanceList(user: AuthUser, eventId: string, roles: readonly string[]): Promise<{ event: TrainingEvent; people: AttendancePerson[] }> {
+    const event = await this.readableEvent(user, eventId, roles);
+    return { event, people: await this.reports.attendanceList(eventId) };
+  }
+
+  /** The live figures of `user`'s home page, over their subtree. */
+  async home(user: AuthUser, now = new Date()): Promise<{ figures: HomeFigures; next: NextEvent[] }> {
+    const root = this.scope.scopeRoot(user);
+    const [figures, next] = await Promise.all([this.reports.homeFigures(root, now), this.reports.nextEvents(root, now, 5)]);
+    return { figures, next };
+  }
+}
+
+function reportEvent(e: TrainingEvent): ReportEventDto {
+  return {
+    id: e.id,
+    title: e.title,
+    titleEn: e.titleEn,
+    status: e.status,
+    startsAt: e.startsAt.toISOString(),
+    endsAt: e.endsAt.toISOString(),
+    timezone: e.timezone,
+    organizationId: e.organizationId,
+    venue: e.venue,
+  };
+}

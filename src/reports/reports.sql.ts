@@ -1,0 +1,219 @@
+// The report statements, one per report, each answering one row of JSON built by PostgreSQL:
+// counting happens in SQL (no rows are loaded into the process to be counted), in one round trip.
+// Exported so that the bench runs the very same statements directly with `pg` as the reports' limit
+// (test/bench/scenarios/event-report.ts, dashboard-report.ts).
+//
+// These read registration, check_in, event_quota, session, event and organization together: a report
+// is an aggregate over all of them, and asking each domain's service for its rows would mean loading
+// 100,000 registrations into the process to count them, which is what issue 11 forbids.
+
+/**
+ * Vietnamese order of people: by given name (the last word), then the rest of the name, in the ICU
+ * `vi` collation (migrations/1764403000000-Reports.ts), then id so that the order is total.
+ * `r` is the registration alias.
+ */
+export const VI_NAME_ORDER = `substring(btrim(r.full_name) from '(\\S+)$') COLLATE vi, regexp_replace(btrim(r.full_name), '\\s*\\S+$', '') COLLATE vi, r.id`;
+
+/**
+ * The event report of api.md (`$1` = event id). A unit's figures (confirmed and checked-in
+ * delegates) include its descendants: each unit's direct counts are added to every unit on its
+ * path. Units listed: those with delegates (and their ancestors) and those with a quota, even
+ * when nobody of theirs registered. "Checked in" = a confirmed registration with at least one
+ * check-in (at the door or at a session).
+ */
+export const EVENT_REPORT_SQL = `
+  WITH ci AS MATERIALIZED (
+    SELECT DISTINCT c.registration_id FROM check_in c WHERE c.event_id = $1
+  ), r AS MATERIALIZED (
+    SELECT r.status, r.role, r.organization_id, (r.status = 'confirmed' AND ci.registration_id IS NOT NULL) AS present
+      FROM registration r LEFT JOIN ci ON ci.registration_id = r.id
+     WHERE r.event_id = $1
+  ), totals AS (
+    SELECT count(*) FILTER (WHERE status = 'invited')::int AS invited,
+           count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed,
+           count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted,
+           count(*) FILTER (WHERE status = 'declined')::int AS declined,
+           count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+           count(*) FILTER (WHERE present)::int AS "checkedIn",
+           count(*) FILTER (WHERE status = 'confirmed' AND role = 'delegate')::int AS "confirmedDelegates",
+           count(*) FILTER (WHERE present AND role = 'delegate')::int AS "checkedInDelegates"
+      FROM r
+  ), by_role AS (
+    SELECT role, count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed, count(*) FILTER (WHERE present)::int AS checked_in
+      FROM r GROUP BY role
+  ), direct AS (
+    SELECT organization_id AS id, count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed, count(*) FILTER (WHERE present)::int AS checked_in
+      FROM r WHERE role = 'delegate' AND organization_id IS NOT NULL
+     GROUP BY organization_id
+  ), rolled AS (
+    SELECT a.id, sum(d.confirmed)::int AS confirmed, sum(d.checked_in)::int AS checked_in
+      FROM direct d JOIN organization o ON o.id = d.id CROSS JOIN LATERAL unnest(o.path || o.id) AS a(id)
+     GROUP BY a.id
+  ), quota AS (
+    SELECT q.organization_id AS id, q.seats FROM event_quota q WHERE q.event_id = $1
+  ), by_org AS (
+    SELECT o.id, o.name, o.parent_id, cardinality(o.path) AS depth, q.seats AS quota,
+           COALESCE(ro.confirmed, 0) AS confirmed, COALESCE(ro.checked_in, 0) AS checked_in, o.path || o.id AS sort
+      FROM (SELECT id FROM rolled UNION SELECT id FROM quota) l
+      JOIN organization o ON o.id = l.id
+      LEFT JOIN quota q ON q.id = o.id
+      LEFT JOIN rolled ro ON ro.id = o.id
+  ), by_session AS (
+    SELECT s.id, s.title, s.starts_at, count(c.id)::int AS checked_in
+      FROM session s LEFT JOIN check_in c ON c.session_id = s.id
+     WHERE s.event_id = $1
+     GROUP BY s.id
+  )
+  SELECT (SELECT row_to_json(totals) FROM totals) AS totals,
+         COALESCE((SELECT json_agg(json_build_object('organizationId', id, 'name', name, 'parentId', parent_id, 'depth', depth,
+                     'quota', quota, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY sort) FROM by_org), '[]') AS "byOrganization",
+         COALESCE((SELECT json_agg(json_build_object('role', role, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY role) FROM by_role), '[]') AS "byRole",
+         COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', starts_at, 'checkedIn', checked_in) ORDER BY starts_at, id) FROM by_session), '[]') AS "bySession"`;
+
+/**
+ * The leadership report of api.md over a period (`$1` = subtree root, null for the whole tree;
+ * `$2`, `$3` = first and last day, inclusive). An event belongs to the period by its start's
+ * date in the event's own time zone, and to the month of that date. Events counted: published or
+ * completed ones organized by a unit of the subtree (all statuses are in `byStatus`). Figures are
+ * confirmed delegates and those checked in. `byOrganization` has one row per child unit of the
+ * root (rolled up over its subtree) and one for the root's own delegates (`self`); `underQuota`
+ * the units of the subtree most often below their quota (confirmed delegates of their subtree
+ * fewer than the seats asked).
+ */
+export const ATTENDANCE_REPORT_SQL = `
+  WITH ev AS MATERIALIZED (
+    SELECT e.id, e.title, e.title_en, e.status, e.starts_at, e.timezone, e.organization_id,
+           to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM') AS month
+      FROM event e
+     WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid])
+       -- A coarse, indexable bound (every zone is within a day of UTC), then the exact one in the event's zone.
+       AND e.starts_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC'
+       AND e.starts_at < ($3::date + 2)::timestamp AT TIME ZONE 'UTC'
+       AND (e.starts_at AT TIME ZONE e.timezone)::date BETWEEN $2::date AND $3::date
+  ), counted AS MATERIALIZED (
+    SELECT * FROM ev WHERE status IN ('published', 'completed')
+  ), ci AS MATERIALIZED (
+    SELECT DISTINCT c.event_id, c.registration_id FROM check_in c WHERE c.event_id IN (SELECT id FROM counted)
+  ), direct AS MATERIALIZED (
+    SELECT r.event_id, r.organization_id AS org, count(*)::int AS confirmed, count(ci.registration_id)::int AS checked_in
+      FROM registration r
+      LEFT JOIN ci ON ci.event_id = r.event_id AND ci.registration_id = r.id
+     WHERE r.event_id IN (SELECT id FROM counted) AND r.status = 'confirmed' AND r.role = 'delegate'
+     GROUP BY r.event_id, r.organization_id
+  ), per_event AS (
+    SELECT event_id, sum(confirmed)::int AS confirmed, sum(checked_in)::int AS checked_in FROM direct GROUP BY event_id
+  ), units AS (
+    -- Each unit met below, with the child of the root that it belongs to (the root itself for its own).
+    SELECT o.id, o.path,
+           CASE WHEN $1::uuid IS NULL THEN (o.path || o.id)[1]
+                WHEN o.id = $1::uuid THEN o.id
+                ELSE (o.path || o.id)[array_position(o.path, $1::uuid) + 1] END AS branch
+      FROM organization o
+     WHERE o.id IN (SELECT org FROM direct UNION SELECT q.organization_id FROM event_quota q WHERE q.event_id IN (SELECT id FROM counted))
+  ), branch_counts AS (
+    SELECT u.branch, sum(d.confirmed)::int AS confirmed, sum(d.checked_in)::int AS checked_in
+      FROM direct d JOIN units u ON u.id = d.org WHERE u.branch IS NOT NULL GROUP BY u.branch
+  ), quotas AS (
+    SELECT q.event_id, q.organization_id, q.seats, u.branch
+      FROM event_quota q JOIN counted c ON c.id = q.event_id JOIN units u ON u.id = q.organization_id
+  ), branch_quotas AS (
+    SELECT branch, sum(seats)::int AS quota FROM quotas WHERE branch IS NOT NULL GROUP BY branch
+  ), by_org AS (
+    SELECT o.id, o.name, ($1::uuid IS NOT NULL AND o.id = $1::uuid) AS self, bq.quota,
+           COALESCE(bc.confirmed, 0) AS confirmed, COALESCE(bc.checked_in, 0) AS checked_in
+      FROM (SELECT branch FROM branch_counts UNION SELECT branch FROM branch_quotas
+            UNION SELECT so.id FROM organization so WHERE so.parent_id IS NOT DISTINCT FROM $1::uuid) b
+      JOIN organization o ON o.id = b.branch
+      LEFT JOIN branch_counts bc ON bc.branch = o.id
+      LEFT JOIN branch_quotas bq ON bq.branch = o.id
+  ), rolled AS (
+    -- Confirmed delegates per (event, unit), the unit's descendants included: only for units with a quota.
+    SELECT d.event_id, a.id, sum(d.confirmed)::int AS confirmed
+      FROM direct d JOIN units u ON u.id = d.org CROSS JOIN LATERAL unnest(u.path || u.id) AS a(id)
+     WHERE a.id IN (SELECT organization_id FROM quotas)
+     GROUP BY d.event_id, a.id
+  ), under AS (
+    SELECT q.organization_id AS id, count(*)::int AS events,
+           count(*) FILTER (WHERE COALESCE(ro.confirmed, 0) < q.seats)::int AS under,
+           sum(GREATEST(q.seats - COALESCE(ro.confirmed, 0), 0))::int AS shortfall
+      FROM quotas q LEFT JOIN rolled ro ON ro.event_id = q.event_id AND ro.id = q.organization_id
+     WHERE q.branch IS NOT NULL
+     GROUP BY q.organization_id
+  ), months AS (
+    SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series(date_trunc('month', $2::date), $3::date, interval '1 month') AS m
+  ), by_month AS (
+    SELECT m.month, count(c.id)::int AS events, COALESCE(sum(pe.confirmed), 0)::int AS confirmed, COALESCE(sum(pe.checked_in), 0)::int AS checked_in
+      FROM months m LEFT JOIN counted c ON c.month = m.month LEFT JOIN per_event pe ON pe.event_id = c.id
+     GROUP BY m.month
+  ), by_event AS (
+    SELECT ev.id, ev.title, ev.title_en, ev.status, ev.starts_at, ev.timezone, ev.organization_id,
+           COALESCE(pe.confirmed, 0) AS confirmed, COALESCE(pe.checked_in, 0) AS checked_in
+      FROM ev LEFT JOIN per_event pe ON pe.event_id = ev.id
+     ORDER BY ev.starts_at DESC, ev.id LIMIT 200
+  )
+  SELECT (SELECT count(*)::int FROM counted) AS events,
+         (SELECT COALESCE(sum(confirmed), 0)::int FROM per_event) AS confirmed,
+         (SELECT COALESCE(sum(checked_in), 0)::int FROM per_event) AS "checkedIn",
+         COALESCE((SELECT json_agg(json_build_object('organizationId', b.id, 'name', b.name, 'self', b.self, 'quota', b.quota,
+                     'confirmed', b.confirmed, 'checkedIn', b.checked_in) ORDER BY b.self DESC, b.name COLLATE vi, b.id) FROM by_org b), '[]') AS "byOrganization",
+         COALESCE((SELECT json_agg(json_build_object('month', month, 'events', events, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY month) FROM by_month), '[]') AS "byMonth",
+         COALESCE((SELECT json_agg(json_build_object('status', status, 'events', n) ORDER BY status) FROM (SELECT status, count(*)::int AS n FROM ev GROUP BY status) s), '[]') AS "byStatus",
+         COALESCE((SELECT json_agg(x ORDER BY x.under DESC, x.shortfall DESC, x.name COLLATE vi) FROM (
+            SELECT u.id AS "organizationId", o.name, u.events, u.under, u.shortfall FROM under u JOIN organization o ON o.id = u.id
+             WHERE u.under > 0 ORDER BY u.under DESC, u.shortfall DESC, o.name COLLATE vi LIMIT 10) x), '[]') AS "underQuota",
+         COALESCE((SELECT json_agg(json_build_object('eventId', id, 'title', title, 'titleEn', title_en, 'status', status, 'startsAt', starts_at,
+                     'timezone', timezone, 'organizationId', organization_id, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY starts_at DESC, id) FROM by_event), '[]') AS "byEvent"`;
+
+/** Columns of one person of the attendance list (`r` registration, `o` their unit, `ci` their first check-in). */
+const PERSON_COLUMNS = `r.id, r.full_name AS "fullName", r.position, r.email, r.phone, r.role, r.code,
+       r.organization_id AS "organizationId", o.name AS "organizationName", ci.first_at AS "checkedInAt"`;
+
+/**
+ * The attendance list of an event (`$1`): its confirmed registrations, grouped by unit (by unit
+ * name in Vietnamese order, those without a unit last) and in Vietnamese name order within each.
+ */
+export const ATTENDANCE_LIST_SQL = `
+  SELECT ${PERSON_COLUMNS}
+    FROM registration r
+    LEFT JOIN organization o ON o.id = r.organization_id
+    LEFT JOIN LATERAL (SELECT min(c.checked_in_at) AS first_at FROM check_in c WHERE c.event_id = r.event_id AND c.registration_id = r.id) ci ON true
+   WHERE r.event_id = $1 AND r.status = 'confirmed'
+   ORDER BY o.name COLLATE vi NULLS LAST, o.id, ${VI_NAME_ORDER}`;
+
+/** Confirmed and checked-in registrations of an event per unit of the registration (not rolled up), in the list's order. */
+export const ATTENDANCE_UNITS_SQL = `
+  SELECT r.organization_id AS "organizationId", min(o.name) AS "organizationName", count(*)::int AS confirmed,
+         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM check_in c WHERE c.event_id = r.event_id AND c.registration_id = r.id))::int AS "checkedIn"
+    FROM registration r LEFT JOIN organization o ON o.id = r.organization_id
+   WHERE r.event_id = $1 AND r.status = 'confirmed'
+   GROUP BY r.organization_id
+   ORDER BY min(o.name) COLLATE vi NULLS LAST, r.organization_id`;
+
+/**
+ * The live figures of a user's home page (`$1` = subtree root or null, `$2` = now): upcoming
+ * published events, confirmed registrations for them, and check-ins recorded today (the day in
+ * each event's zone) at events of the subtree.
+ */
+export const HOME_FIGURES_SQL = `
+  WITH ev AS (
+    SELECT e.id, e.status, e.starts_at, e.ends_at, e.timezone FROM event e
+     WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid])
+  ), upcoming AS (
+    SELECT id FROM ev WHERE status = 'published' AND ends_at >= $2::timestamptz
+  )
+  SELECT (SELECT count(*)::int FROM upcoming) AS "upcomingEvents",
+         (SELECT count(*)::int FROM registration r WHERE r.event_id IN (SELECT id FROM upcoming) AND r.status = 'confirmed') AS "confirmedRegistrations",
+         (SELECT count(*)::int FROM registration r WHERE r.event_id IN (SELECT id FROM upcoming) AND r.status = 'waitlisted') AS "waitlisted",
+         (SELECT count(*)::int FROM check_in c JOIN ev ON ev.id = c.event_id
+           WHERE ev.status IN ('published', 'completed') AND ev.starts_at < $2::timestamptz + interval '1 day' AND ev.ends_at > $2::timestamptz - interval '2 days'
+             AND c.session_id IS NULL
+             AND (c.checked_in_at AT TIME ZONE ev.timezone)::date = ($2::timestamptz AT TIME ZONE ev.timezone)::date) AS "checkInsToday"`;
+
+/** The next published events of the subtree (`$1` root or null, `$2` now, `$3` how many), with their confirmed and checked-in counts. */
+export const NEXT_EVENTS_SQL = `
+  SELECT e.id, e.title, e.title_en AS "titleEn", e.starts_at AS "startsAt", e.timezone, e.confirmed_count AS "confirmedCount", e.capacity,
+         (SELECT count(DISTINCT c.registration_id)::int FROM check_in c WHERE c.event_id = e.id) AS "checkedIn"
+    FROM event e
+   WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid])
+     AND e.status = 'published' AND e.ends_at >= $2::timestamptz
+   ORDER BY e.starts_at, e.id LIMIT $3`;
