@@ -1,5 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsString, MaxLength, MinLength, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** NIST SP 800-63B: at least 8 characters, checked against a list of known-common passwords, no composition rules. */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -34,18 +34,33 @@ export function passwordProblem(password: unknown): string | null {
   return null;
 }
 
-/** class-validator rule for a new password: length and the common list, one message naming the field. */
-export function IsAcceptablePassword(options?: ValidationOptions): PropertyDecorator {
+/** The common-list rule alone (length and type are the standard validators, so the OpenAPI schema states them). */
+function IsNotCommonPassword(options?: ValidationOptions): PropertyDecorator {
   return (object, propertyName) => {
     registerDecorator({
-      name: 'isAcceptablePassword',
+      name: 'isNotCommonPassword',
       target: object.constructor,
       propertyName: propertyName as string,
       options,
       validator: {
-        validate: (value: unknown) => passwordProblem(value) === null,
-        defaultMessage: (args: ValidationArguments) => `${args.property} ${passwordProblem(args.value) ?? 'is not acceptable'}`,
+        validate: (value: unknown) => typeof value !== 'string' || !isCommonPassword(value),
+        defaultMessage: (args: ValidationArguments) => `${args.property} is too common (it is on a list of passwords that attackers try first); choose another`,
       },
     });
+  };
+}
+
+/**
+ * class-validator rules for a new password: a string of 8 to 200 characters, not on the common
+ * list; one message naming the field (the type check is applied last, so it is the one reported
+ * for a missing or non-string value, see src/http/validation.ts).
+ */
+export function IsAcceptablePassword(): PropertyDecorator {
+  return (object, propertyName) => {
+    const name = String(propertyName);
+    IsNotCommonPassword()(object, propertyName);
+    MaxLength(PASSWORD_MAX_LENGTH, { message: `${name} must be at most ${PASSWORD_MAX_LENGTH} characters` })(object, propertyName);
+    MinLength(PASSWORD_MIN_LENGTH, { message: `${name} must be at least ${PASSWORD_MIN_LENGTH} characters` })(object, propertyName);
+    IsString({ message: `${name} must be a string` })(object, propertyName);
   };
 }

@@ -12,6 +12,12 @@ export interface UserFilter {
   active?: boolean;
 }
 
+/** TypeORM answers an UPDATE ... RETURNING with [rows, affected count]. */
+function versionOf(result: unknown): number {
+  const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { session_version: number }[];
+  return rows[0].session_version;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
@@ -48,16 +54,13 @@ export class UsersRepository {
 
   /** Ends every session of the user: their tokens carry the old version. Returns the new version. */
   async bumpSessionVersion(manager: EntityManager, id: string): Promise<number> {
-    const rows: { session_version: number }[] = await manager.query(`UPDATE user_account SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`, [id]);
-    return rows[0].session_version;
+    return versionOf(await manager.query(`UPDATE user_account SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`, [id]));
   }
 
   async setPasswordHash(manager: EntityManager, id: string, passwordHash: string): Promise<number> {
-    const rows: { session_version: number }[] = await manager.query(
-      `UPDATE user_account SET password_hash = $2, session_version = session_version + 1 WHERE id = $1 RETURNING session_version`,
-      [id, passwordHash],
+    return versionOf(
+      await manager.query(`UPDATE user_account SET password_hash = $2, session_version = session_version + 1 WHERE id = $1 RETURNING session_version`, [id, passwordHash]),
     );
-    return rows[0].session_version;
   }
 
   save(manager: EntityManager, user: User): Promise<User> {

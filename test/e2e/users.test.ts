@@ -29,7 +29,7 @@ describe('users', () => {
 
     it('answers 401 without a token', async () => {
       const res = await t.http().get(`${USERS}/me`).expect(401);
-      expect(res.body).toEqual({ statusCode: 401, message: expect.stringContaining('log in'), error: 'Unauthorized' });
+      expect(res.body).toMatchObject({ statusCode: 401, message: expect.stringContaining('log in'), error: 'Unauthorized' });
     });
 
     it('answers 401 with a malformed token, a token signed with another secret, or another scheme', async () => {
@@ -67,7 +67,7 @@ describe('users', () => {
 
     it('is for admins, and organizers within their rights: an organizer gets 403 for an organizer or admin, no token 401', async () => {
       const res = await t.http().post(USERS).set(organizer.auth).send({ ...valid(), role: 'organizer' }).expect(403);
-      expect(res.body).toEqual({ statusCode: 403, message: expect.stringContaining('you cannot give the role organizer'), error: 'Forbidden' });
+      expect(res.body).toMatchObject({ statusCode: 403, message: expect.stringContaining('you cannot give the role organizer'), error: 'Forbidden' });
       await t.http().post(USERS).set(organizer.auth).send({ ...valid(), role: 'admin' }).expect(403);
       await t.http().post(USERS).set(organizer.auth).send(valid()).expect(201);
       await t.http().post(USERS).send(valid()).expect(401);
@@ -101,7 +101,7 @@ describe('users', () => {
       const body = valid();
       await t.http().post(USERS).set(admin.auth).send(body).expect(201);
       const dup = await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email }).expect(409);
-      expect(dup.body).toEqual({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict', field: 'email', code: expect.stringMatching(/^(conflict|user\.emailTaken)$/), params: {} });
+      expect(dup.body).toMatchObject({ statusCode: 409, message: expect.stringContaining(body.email), error: 'Conflict', field: 'email', code: expect.stringMatching(/^(conflict|user\.emailTaken)$/), params: {} });
       await t.http().post(USERS).set(admin.auth).send({ ...valid(), email: body.email.toUpperCase() }).expect(409);
     });
 
@@ -115,7 +115,7 @@ describe('users', () => {
     it('answers 404 for an unknown organizationId', async () => {
       const missing = '7f1d8a52-0000-4000-8000-000000000000';
       const res = await t.http().post(USERS).set(admin.auth).send({ ...valid(), organizationId: missing }).expect(404);
-      expect(res.body).toEqual({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found', code: 'notFound.organization', params: {} });
+      expect(res.body).toMatchObject({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found', code: 'notFound.organization', params: {} });
     });
   });
 });

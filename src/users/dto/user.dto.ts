@@ -118,7 +118,7 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsUUID('all', { message: 'organizationId must be a UUID' })
   organizationId?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(booleanQuery)
   @IsBoolean({ message: 'active must be true or false' })

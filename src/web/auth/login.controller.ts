@@ -14,6 +14,8 @@ interface LoginView {
   /** i18n key of the form-level error, if any. */
   errorKey: string | null;
   loggedOut: boolean;
+  /** Back from a password reset link. */
+  resetDone?: boolean;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -27,9 +29,9 @@ export class LoginController {
 
   @Public()
   @Get('login')
-  page(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query('next') next: unknown, @Query('loggedOut') loggedOut: unknown): void {
+  page(@Req() req: FastifyRequest, @Res() res: FastifyReply, @Query('next') next: unknown, @Query('loggedOut') loggedOut: unknown, @Query('reset') reset: unknown): void {
     if (req.user) return void res.redirect(safeNext(next), 303);
-    this.render(res, { next: safeNext(next), email: '', errorKey: null, loggedOut: loggedOut === '1' });
+    this.render(res, { next: safeNext(next), email: '', errorKey: null, loggedOut: loggedOut === '1', resetDone: reset === '1' });
   }
 
   /** Same rate limit as the API login (AuthService.login: per address and e-mail; a 429 is rendered by the page error filter). */
