@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { runInTransaction } from '../database/transaction';
 import { Organization } from './organization.entity';
+import { viTextOrder } from '../database/vietnamese-order';
 
 // Any fixed 64-bit number shared by every replica: the advisory lock of the tree's shape.
 const TREE_LOCK = 7_414_021_620;
@@ -25,7 +26,7 @@ export class OrganizationsRepository {
     const q = this.repo
       .createQueryBuilder('o')
       .orderBy('cardinality(o.path)', 'ASC')
-      .addOrderBy('o.name', 'ASC')
+      .addOrderBy(viTextOrder('o.name'))
       .addOrderBy('o.id', 'ASC');
     if (rootId) q.andWhere('(o.id = :rootId OR o.path @> ARRAY[:rootId]::uuid[])', { rootId });
     if (parentId) q.andWhere('o.parent_id = :parentId', { parentId });

@@ -14,7 +14,7 @@ export class QuotasRepository {
     return (manager ?? this.repo.manager).query(
       `SELECT q.organization_id AS "organizationId", o.name AS "organizationName", q.seats
          FROM event_quota q JOIN organization o ON o.id = q.organization_id
-        WHERE q.event_id = $1 ORDER BY o.name, o.id`,
+        WHERE q.event_id = $1 ORDER BY o.name COLLATE vi, o.id`,
       [eventId],
     );
   }

@@ -5,6 +5,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { runInTransaction } from '../database/transaction';
 import type { PreparedMail } from '../mail/mail.service';
 import { Registration, RegistrationRole, RegistrationStatus } from './registration.entity';
+import { viPersonOrder } from '../database/vietnamese-order';
 
 /** A registration row to insert (the service has decided status, code and token). */
 export type NewRegistration = Pick<
@@ -275,7 +276,8 @@ export class RegistrationsRepository {
       q.andWhere(`td_search_fold(r.full_name || ' ' || r.email) LIKE td_search_fold(:like)`, { like });
     }
     return q
-      .orderBy('r.full_name', 'ASC')
+      // Vietnamese order, by given name (see database/vietnamese-order.ts).
+      .orderBy(viPersonOrder('r.full_name'))
       .addOrderBy('r.id', 'ASC')
       .skip((f.page - 1) * f.pageSize)
       .take(f.pageSize)

@@ -46,7 +46,7 @@ export class SessionsRepository {
               sp.honorific, sp.position, sp.affiliation
          FROM session_speaker ss JOIN speaker sp ON sp.id = ss.speaker_id
         WHERE ss.session_id = ANY($1::uuid[])
-        ORDER BY ss.sort_order, sp.full_name`,
+        ORDER BY ss.sort_order, sp.full_name COLLATE vi`,
       [sessionIds],
     );
     for (const { sessionId, ...speaker } of rows) bySession.get(sessionId)!.push(speaker);

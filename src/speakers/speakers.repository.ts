@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Speaker } from './speaker.entity';
+import { viPersonOrder } from '../database/vietnamese-order';
 
 @Injectable()
 export class SpeakersRepository {
@@ -41,7 +42,8 @@ export class SpeakersRepository {
       qb.andWhere(`td_search_fold(s.full_name) LIKE '%' || td_search_fold(:w${i}) || '%'`, { [`w${i}`]: w.replace(/[\\%_]/g, (c) => '\\' + c) });
     });
     return qb
-      .orderBy('s.full_name', 'ASC')
+      // Vietnamese order, by given name (see database/vietnamese-order.ts).
+      .orderBy(viPersonOrder('s.full_name'))
       .addOrderBy('s.id', 'ASC')
       .skip((page - 1) * pageSize)
       .take(pageSize)

@@ -41,7 +41,7 @@ export class RegistrationEntryBuilder {
       state,
       opensAt: dateTimeInZone(event.registrationOpensAt, event.timezone, locale),
       closesAt: dateTimeInZone(event.registrationClosesAt, event.timezone, locale),
-      units: state === 'open' || state === 'waitlist' ? await this.queries.unitsOfSubtree(event.organizationId) : [],
+      units: state === 'open' || state === 'waitlist' ? await this.queries.unitsOfSubtree(event.organizationId, locale) : [],
       values: extra.values ?? { language: locale },
       errors: extra.errors ?? {},
       formError: extra.formError ?? null,

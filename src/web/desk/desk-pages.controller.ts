@@ -78,7 +78,7 @@ export class DeskPagesController {
     const [sessions, stats, units] = await Promise.all([
       this.sessions.listForEvent(user, eventId),
       this.checkIns.stats(user, eventId),
-      this.queries.unitsForDesk(eventId, event.organizationId),
+      this.queries.unitsForDesk(eventId, event.organizationId, loc),
     ]);
     const t = translator(loc);
     return {

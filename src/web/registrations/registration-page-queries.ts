@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Locale } from '../i18n/i18n';
+
+/** A unit's name in the page language ($2): the English name on English pages where there is one. */
+const UNIT_NAME = `CASE WHEN $2 = 'en' AND coalesce(name_en, '') <> '' THEN name_en ELSE name END`;
 
 /** A unit as a select option or a label on the pages. */
 export interface UnitOption {
@@ -28,19 +32,26 @@ export interface QuotaRow {
 export class RegistrationPageQueries {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Units of the subtree of `rootId` (the event's organizer unit), by name. */
-  unitsOfSubtree(rootId: string): Promise<UnitOption[]> {
-    return this.db.query(`SELECT id, name FROM organization WHERE id = $1 OR path @> ARRAY[$1]::uuid[] ORDER BY name, id`, [rootId]);
+  /**
+   * Units of the subtree of `rootId` (the event's organizer unit): the organizer unit first, then
+   * the others in Vietnamese order; named in the page language (the English name where there is one).
+   */
+  unitsOfSubtree(rootId: string, locale: Locale = 'vi'): Promise<UnitOption[]> {
+    return this.db.query(
+      `SELECT id, ${UNIT_NAME} AS name FROM organization WHERE id = $1 OR path @> ARRAY[$1]::uuid[]
+        ORDER BY (id = $1) DESC, ${UNIT_NAME} COLLATE vi, id`,
+      [rootId, locale],
+    );
   }
 
   /** Labels for every unit the desk may have to show: the organizer subtree and the units of the event's registrations. */
-  unitsForDesk(eventId: string, rootId: string): Promise<UnitOption[]> {
+  unitsForDesk(eventId: string, rootId: string, locale: Locale = 'vi'): Promise<UnitOption[]> {
     return this.db.query(
-      `SELECT id, name FROM organization
+      `SELECT id, ${UNIT_NAME.replace('$2', '$3')} AS name FROM organization
         WHERE id = $2 OR path @> ARRAY[$2]::uuid[]
            OR id IN (SELECT organization_id FROM registration WHERE event_id = $1 AND organization_id IS NOT NULL)
-        ORDER BY name, id`,
-      [eventId, rootId],
+        ORDER BY ${UNIT_NAME.replace('$2', '$3')} COLLATE vi, id`,
+      [eventId, rootId, locale],
     );
   }
 
@@ -67,7 +78,7 @@ export class RegistrationPageQueries {
               COALESCE(r.invited, 0) AS invited, COALESCE(r.waitlisted, 0) AS waitlisted
          FROM q FULL JOIN r ON r.organization_id = q.organization_id
          LEFT JOIN organization o ON o.id = COALESCE(q.organization_id, r.organization_id)
-        ORDER BY o.name NULLS LAST, 1`,
+        ORDER BY o.name COLLATE vi NULLS LAST, 1`,
       [eventId],
     );
   }

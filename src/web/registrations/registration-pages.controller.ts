@@ -110,7 +110,7 @@ export class RegistrationPagesController {
     const { value, errors } = await validateForm(ListRegistrationsQueryDto, { ...filters, pageSize: String(PAGE_SIZE) });
     // Bad filters are shown on the filter form; the table then shows everything.
     const q = errors ? Object.assign(new ListRegistrationsQueryDto(), { page: 1, pageSize: PAGE_SIZE }) : value;
-    const [page, units] = await Promise.all([this.registrations.list(user, eventId, q), this.queries.unitsForDesk(eventId, event.organizationId)]);
+    const [page, units] = await Promise.all([this.registrations.list(user, eventId, q), this.queries.unitsForDesk(eventId, event.organizationId, locale(req))]);
     const names = new Map(units.map((u) => [u.id, u.name]));
     const filterQuery = new URLSearchParams(
       Object.entries(filters).filter((e): e is [string, string] => e[0] !== 'page' && typeof e[1] === 'string'),
@@ -118,7 +118,7 @@ export class RegistrationPagesController {
     const view: ListView = {
       ...this.shared(event, locale(req), 'list'),
       rows: page.items.map((r) => ({ ...r, unitName: r.organizationId ? (names.get(r.organizationId) ?? null) : null })),
-      units: await this.queries.unitsOfSubtree(event.organizationId),
+      units: await this.queries.unitsOfSubtree(event.organizationId, locale(req)),
       filters,
       filterErrors: errors ?? {},
       statuses: REGISTRATION_STATUSES,
@@ -225,7 +225,7 @@ export class RegistrationPagesController {
   }
 
   private async addView(event: EventDto, loc: Locale, values: Record<string, string | null>, errors: FieldErrors, formError: string | null): Promise<AddView> {
-    return { ...this.shared(event, loc, 'new'), units: await this.queries.unitsOfSubtree(event.organizationId), roles: REGISTRATION_ROLES, values, errors, formError };
+    return { ...this.shared(event, loc, 'new'), units: await this.queries.unitsOfSubtree(event.organizationId, loc), roles: REGISTRATION_ROLES, values, errors, formError };
   }
 
   private importView(event: EventDto, loc: Locale, v: Pick<ImportView, 'rowErrors' | 'formError' | 'imported'>): ImportView {
