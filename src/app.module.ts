@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { AuditModule } from './audit/audit.module';
+import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
 import { CheckInsModule } from './check-ins/check-ins.module';
 import { AppConfig } from './config/config';
@@ -66,7 +67,7 @@ function withDestination(destination: DestinationStream | undefined, options: Pi
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule];
+  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule];
 }
 
 @Module({})

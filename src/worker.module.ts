@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ArticleGenerateProcessor } from './articles/article-generate.processor';
+import { ArticlesModule } from './articles/articles.module';
 import { MailSendProcessor } from './mail/mail-send.processor';
 import { MailModule } from './mail/mail.module';
 import { ArticlesQueueWorker, EventsQueueWorker, JobProcessorRegistry, MailQueueWorker } from './queue/queue-workers';
@@ -11,7 +13,7 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
  * per queue routes each job to its @ProcessorOf class listed here.
  */
 @Module({
-  imports: [DiscoveryModule, MailModule],
+  imports: [DiscoveryModule, MailModule, ArticlesModule],
   providers: [
     JobProcessorRegistry,
     MailQueueWorker,
@@ -19,6 +21,7 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
     ArticlesQueueWorker,
     SystemPingProcessor,
     MailSendProcessor,
+    ArticleGenerateProcessor,
   ],
 })
 export class WorkerModule {}

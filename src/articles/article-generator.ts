@@ -11,6 +11,11 @@ export function generateArticle(source: ArticleSource, language: ArticleLanguage
   return language === 'vi' ? vietnamese(source, publishedAt) : english(source, publishedAt);
 }
 
+/** The dateline of an article published at `at` (rule 1 and its English form): set again at publication. */
+export function datelineFor(language: ArticleLanguage, at: Date, zone: string): string {
+  return language === 'vi' ? datelineVi(at, zone) : datelineEn(at, zone);
+}
+
 // ---- Vietnamese ----
 
 function vietnamese(s: ArticleSource, publishedAt: Date): ArticleContent {
