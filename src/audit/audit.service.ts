@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { InvalidInputError } from '../http/domain-errors';
 import { Page } from '../http/pagination';
 import { AuditLog } from './audit-log.entity';
 import { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto';
@@ -61,8 +62,14 @@ export class AuditService {
       const units = (await this.organizations.unitsInSubtree(q.organizationId)).map((u) => u.id);
       qb.andWhere('a.organization_id = ANY(:units)', { units });
     }
-    if (q.from) qb.andWhere('a.at >= :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere('a.at <= :to', { to: new Date(q.to) });
+    for (const [key, op] of [['from', '>='], ['to', '<=']] as const) {
+      const value = q[key];
+      if (!value) continue;
+      const at = new Date(value);
+      // The pattern bounds each field; a day that does not exist (31 February) still parses to NaN.
+      if (Number.isNaN(at.getTime())) throw new InvalidInputError(key, 'is not a time that exists');
+      qb.andWhere(`a.at ${op} :${key}`, { [key]: at });
+    }
     const [rows, total] = await qb
       .orderBy('a.at', 'DESC')
       .addOrderBy('a.id', 'DESC')

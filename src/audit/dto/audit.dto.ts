@@ -5,7 +5,8 @@ import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { schemaPattern } from '../../http/schema-pattern';
 import { AuditLog } from '../audit-log.entity';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+// Fields in range (a `+99:99` offset or a 13th month would make an Invalid Date, not a 400).
+const ISO_WITH_OFFSET = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/i;
 // A `+` in a query string arrives as a space.
 const plusFromQuery = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/ (\d{2}:?\d{2})$/, '+$1') : value);
 const timeMessage = (field: string) => ({ message: `${field} must be an ISO 8601 time, e.g. 2025-03-10T08:00:00+07:00` });
