@@ -32,10 +32,15 @@ export async function badgesPdf(event: TrainingEvent, people: AttendancePerson[]
     doc.roundedRect(x, y, w, h, 6).stroke('#888888');
     const textWidth = w - qrSize - 30;
     doc.fillColor('#555555').font('body').fontSize(8).text(title, x + 12, y + 12, { width: w - 24, height: 22, ellipsis: true });
-    doc.fillColor('#000000').font('bold').fontSize(fitSize(doc, p.fullName, textWidth, 17, 10)).text(p.fullName, x + 12, y + 48, { width: textWidth, lineBreak: false, ellipsis: true });
+    // The name on one line as large as fits, else on two lines at 13 pt.
+    doc.fillColor('#000000').font('bold');
+    const size = fitSize(doc, p.fullName, textWidth, 17, 12);
+    const oneLine = doc.fontSize(size).widthOfString(p.fullName) <= textWidth;
+    if (oneLine) doc.text(p.fullName, x + 12, y + 52, { width: textWidth, lineBreak: false });
+    else doc.fontSize(13).text(p.fullName, x + 12, y + 42, { width: textWidth, height: 38, ellipsis: true });
     doc.font('body').fontSize(9);
-    if (p.position) doc.text(p.position, x + 12, y + 76, { width: textWidth, height: 24, ellipsis: true });
-    doc.text(p.organizationName ?? t('reports.noUnit'), x + 12, y + 104, { width: textWidth, height: 36, ellipsis: true });
+    if (p.position) doc.text(p.position, x + 12, y + 88, { width: textWidth, height: 22, ellipsis: true });
+    doc.text(p.organizationName ?? t('reports.noUnit'), x + 12, y + 112, { width: textWidth, height: 34, ellipsis: true });
     doc.fillColor('#555555').fontSize(8).text(t(`reports.role.${p.role}`), x + 12, y + h - 22, { width: textWidth, lineBreak: false });
     await drawQr(doc, p.code, x + w - qrSize - 12, y + 40, qrSize);
     doc.fillColor('#000000').font('body').fontSize(8).text(formatCheckInCode(p.code), x + w - qrSize - 12, y + 40 + qrSize + 2, { width: qrSize, align: 'center', lineBreak: false });
@@ -47,8 +52,7 @@ export async function badgesPdf(event: TrainingEvent, people: AttendancePerson[]
 /** The largest font size from `max` down to `min` at which `text` fits on one line of `width`. */
 function fitSize(doc: PdfDoc, text: string, width: number, max: number, min: number): number {
   for (let size = max; size > min; size--) {
-    doc.fontSize(size);
-    if (doc.widthOfString(text) <= width) return size;
+    if (doc.fontSize(size).widthOfString(text) <= width) return size;
   }
   return min;
 }

@@ -73,7 +73,13 @@ export async function signInSheetPdf(event: TrainingEvent, people: AttendancePer
     let x = left;
     doc.font('body').fontSize(9).fillColor('#000000');
     for (const c of columns) {
-      if (values[c.key]) doc.text(values[c.key], x + 4, y + 9, { width: c.width - 8, align: c.key === 'no' ? 'center' : 'left', lineBreak: false, ellipsis: true });
+      const value = values[c.key];
+      if (value) {
+        // One line centred in the row, or two lines from its top; longer text ends in an ellipsis.
+        const options = { width: c.width - 8, align: c.key === 'no' ? ('center' as const) : ('left' as const) };
+        const twoLines = doc.heightOfString(value, options) > 12;
+        doc.text(value, x + 4, y + (twoLines ? 3 : 9), { ...options, height: ROW_HEIGHT - 4, ellipsis: true });
+      }
       doc.moveTo(x, y).lineTo(x, y + ROW_HEIGHT).stroke();
       x += c.width;
     }

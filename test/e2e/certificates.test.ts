@@ -4,7 +4,7 @@ import { createPublishedEvent, EventBody } from '../factories/events';
 import { checkIn, register, RegistrationBody } from '../factories/registrations';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const bytes = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+const bytes = (res: any, cb: (err: Error | null, body: any) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));

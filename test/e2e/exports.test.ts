@@ -6,7 +6,7 @@ import { checkIn, register } from '../factories/registrations';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** supertest's parser for a binary body: the bytes as they came. */
-const bytes = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+const bytes = (res: any, cb: (err: Error | null, body: any) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -77,7 +77,7 @@ describe('exports: CSV, XLSX, sign-in sheet and badges', () => {
     const res = await t.http().get(`/api/v1/reports/events/${event.id}/attendance.xlsx`).set(organizer.auth).buffer(true).parse(bytes).expect(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Công đoàn ngành Giáo dục', 'Công đoàn ngành Y tế']);
     const summary = wb.getWorksheet('Tổng hợp')!;
     expect(summary.getRow(2).values).toEqual([undefined, 'Công đoàn ngành Giáo dục', 2, 0, 0]);
