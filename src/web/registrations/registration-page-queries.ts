@@ -55,6 +55,16 @@ export class RegistrationPageQueries {
     );
   }
 
+  /** When each of `ids` (registrations of the event) was first checked in, at the door or a session. */
+  async checkInTimes(eventId: string, ids: string[]): Promise<Map<string, Date>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; at: Date }[] = await this.db.query(
+      `SELECT registration_id AS id, min(checked_in_at) AS at FROM check_in WHERE event_id = $1 AND registration_id = ANY($2::uuid[]) GROUP BY registration_id`,
+      [eventId, ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.at]));
+  }
+
   /**
    * Quota seats against the event's delegates per unit (the unit itself, not
    * its sub-units, which may have quotas of their own): confirmed, of those

@@ -12,6 +12,7 @@ import { REGISTRATION_ROLES, REGISTRATION_STATUSES } from '../../registrations/r
 import type { UploadedImportFile } from '../../registrations/registration-import.service';
 import { RegistrationsService } from '../../registrations/registrations.service';
 import { EmptyAs, FieldErrors, readForm, validateForm } from '../forms';
+import { formatDateTime } from '../format/office-format';
 import { errorMessage, errorText, rowErrorText } from '../i18n/error-text';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
@@ -42,7 +43,7 @@ interface Shared {
 
 /** View model of registrations/list.eta. */
 interface ListView extends Shared {
-  rows: (RegistrationDto & { unitName: string | null })[];
+  rows: (RegistrationDto & { unitName: string | null; checkedInAt: string; justAdded: boolean })[];
   units: UnitOption[];
   filters: Record<string, string | null>;
   filterErrors: FieldErrors;
@@ -112,12 +113,19 @@ export class RegistrationPagesController {
     const q = errors ? Object.assign(new ListRegistrationsQueryDto(), { page: 1, pageSize: PAGE_SIZE }) : value;
     const [page, units] = await Promise.all([this.registrations.list(user, eventId, q), this.queries.unitsForDesk(eventId, event.organizationId, locale(req))]);
     const names = new Map(units.map((u) => [u.id, u.name]));
+    const checkedIn = await this.queries.checkInTimes(eventId, page.items.map((r) => r.id));
+    const saved = typeof query.saved === 'string' ? query.saved : null;
     const filterQuery = new URLSearchParams(
       Object.entries(filters).filter((e): e is [string, string] => e[0] !== 'page' && typeof e[1] === 'string'),
     ).toString();
     const view: ListView = {
       ...this.shared(event, locale(req), 'list'),
-      rows: page.items.map((r) => ({ ...r, unitName: r.organizationId ? (names.get(r.organizationId) ?? null) : null })),
+      rows: page.items.map((r) => ({
+        ...r,
+        unitName: r.organizationId ? (names.get(r.organizationId) ?? null) : null,
+        checkedInAt: checkedIn.has(r.id) ? formatDateTime(checkedIn.get(r.id)!, event.timezone, locale(req)) : '',
+        justAdded: r.id === saved,
+      })),
       units: await this.queries.unitsOfSubtree(event.organizationId, locale(req)),
       filters,
       filterErrors: errors ?? {},
