@@ -159,6 +159,27 @@ describe('bad-input sweep over /api/v1', () => {
       actors: () => [admin],
     },
     {
+      label: 'PATCH /users/:id',
+      send: (a) => (b) => t.http().patch(`/api/v1/users/${organizer.id}`).set(a!.auth).send(b as object),
+      fields: [s('fullName', 200), { name: 'role', kind: 'enum' }, { name: 'organizationId', kind: 'uuid' }, { name: 'active', kind: 'bool' }],
+      base: () => ({}),
+      actors: () => [admin],
+    },
+    {
+      label: 'POST /auth/password-reset',
+      send: () => (b) => t.http().post('/api/v1/auth/password-reset').send(b as object),
+      fields: [{ name: 'email', kind: 'email', required: true }],
+      base: () => ({ email: `nobody-${n()}@test.local` }),
+      actors: () => [null],
+    },
+    {
+      label: 'POST /auth/password-reset/:token',
+      send: () => (b) => t.http().post('/api/v1/auth/password-reset/not-a-token').send(b as object),
+      fields: [{ name: 'newPassword', kind: 'string', required: true, max: 200 }],
+      base: () => ({ newPassword: 'mật-khẩu-mới-1' }),
+      actors: () => [null],
+    },
+    {
       label: 'POST /organizations',
       send: (a) => (b) => t.http().post('/api/v1/organizations').set(a!.auth).send(b as object),
       fields: [s('name', 300, { required: true }), s('abbreviation', 50), s('locality', 200), s('shortName', 100), s('nameEn', 300), { name: 'parentId', kind: 'uuid' }],
@@ -527,6 +548,8 @@ describe('bad-input sweep over /api/v1', () => {
       ['/api/v1/events', organizer, { ...paged, status: 'enum', organizationId: 'uuid', from: 'time', to: 'time' }],
       [`/api/v1/events/${published.id}/registrations`, organizer, { ...paged, status: 'enum', organizationId: 'uuid', role: 'enum', q: 'q' }],
       ['/api/v1/admin/mail-messages', admin, { ...paged, status: 'enum' }],
+      ['/api/v1/users', admin, { ...paged, q: 'q', role: 'enum', organizationId: 'uuid', active: 'enum' }],
+      ['/api/v1/audit', admin, { ...paged, actorId: 'uuid', entityId: 'uuid', organizationId: 'uuid', from: 'time', to: 'time' }],
     ];
     for (const [path, actor, params] of lists) {
       for (const [name, kind] of Object.entries(params)) {

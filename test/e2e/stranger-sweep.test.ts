@@ -83,6 +83,12 @@ describe('stranger sweep over /api/v1', () => {
   const rows: Row[] = [
     { label: 'GET /users/me', method: 'get', path: () => '/api/v1/users/me', write: false },
     { label: 'POST /users', method: 'post', path: () => '/api/v1/users', body: () => ({ email: `x-${Date.now()}@test.local`, password: 'password-1', fullName: 'X', role: 'organizer', organizationId: orgA.id }), write: true },
+    { label: 'GET /users?organizationId', method: 'get', path: () => `/api/v1/users?organizationId=${orgA.id}`, write: false },
+    { label: 'GET /users/:id', method: 'get', path: () => `/api/v1/users/${staffA.id}`, write: false },
+    { label: 'PATCH /users/:id', method: 'patch', path: () => `/api/v1/users/${staffA.id}`, body: () => ({ active: false }), write: true },
+    { label: 'POST /users/:id/sign-out-everywhere', method: 'post', path: () => `/api/v1/users/${staffA.id}/sign-out-everywhere`, write: true },
+    { label: 'POST /users/:id/password-reset', method: 'post', path: () => `/api/v1/users/${staffA.id}/password-reset`, write: true },
+    { label: 'GET /audit', method: 'get', path: () => `/api/v1/audit?organizationId=${orgA.id}`, write: false },
     { label: 'POST /organizations', method: 'post', path: () => '/api/v1/organizations', body: () => ({ name: 'Chui vào', parentId: orgA.id }), write: true },
     { label: 'GET /organizations?parentId', method: 'get', path: () => `/api/v1/organizations?parentId=${orgA.id}`, write: false, emptyForStrangers: true },
     { label: 'GET /organizations/:id', method: 'get', path: () => `/api/v1/organizations/${orgA.id}`, write: false },
