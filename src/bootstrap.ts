@@ -1,7 +1,6 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,6 +11,7 @@ import { AppConfig } from './config/config';
 import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
 import { parseJsonBody } from './http/json-body';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
+import { helmetOptions, registerSecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { AppLogger } from './http/app-logger';
 import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
@@ -72,15 +72,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     reply.header(REQUEST_ID_HEADER, req.id);
     done();
   });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        // Plain-http deployments (localhost) must not be upgraded to https.
-        upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
-        imgSrc: ["'self'", 'data:', 'blob:'],
-      },
-    },
-  });
+  // helmet's headers, computed once at start-up (see http/security-headers.ts).
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), helmetOptions(config));
   await app.register(fastifyCookie, { secret: config.jwtSecret });
   // After the cookie plugin: the dashboard's admin check reads the signed session cookie.
   await mountQueueDashboard(app);

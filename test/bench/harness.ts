@@ -49,6 +49,12 @@ export interface Load {
   durationS: number;
   /** How busy the machine was just before this measurement. */
   machine: Machine;
+  /**
+   * CPU time (user + system) the measured server process spent per answered request, in ms: unlike
+   * req/s it hardly moves when other work shares the machine, so it compares the app with the raw
+   * server even on a busy host.
+   */
+  cpuMsPerRequest: number;
 }
 
 export interface LoadOptions {
@@ -69,6 +75,8 @@ export interface LoadOptions {
   allowNon2xx?: boolean;
   /** Run one second of the same load first, unmeasured (JIT, connection pools). */
   warmup?: boolean;
+  /** The server process whose CPU time is measured (cpuMsPerRequest); the api process by default. */
+  pid?: number;
 }
 
 /** Handed to each scenario: the running app, an admin, and helpers to build data and measure. */
@@ -157,6 +165,14 @@ export function machineNote(...machines: Machine[]): string {
   const worst = machines.reduce((a, b) => (b.idlePct < a.idlePct ? b : a));
   const text = `idle ${Math.round(worst.idlePct)} %, load ${worst.load1.toFixed(1)}`;
   return worst.idlePct < BUSY_BELOW_IDLE_PCT ? `BUSY ${text}` : text;
+}
+
+/** CPU time (user + system) of process `pid` so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, utime 14 and stime 15 (1-based): indexes 11 and 12 here.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function readRssMb(pid: number): { now: number; peak: number } {
@@ -277,7 +293,7 @@ export class BenchApp {
  * server that gives the check-in's and the registration's limit on this machine. `env`: USER_ID,
  * SCOPE_ROOT (the check-in's author and unit).
  */
-export async function startLimitServer(databaseUrl: string, env: Record<string, string>): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+export async function startLimitServer(databaseUrl: string, env: Record<string, string>): Promise<{ baseUrl: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(__dirname, 'limit-server.js')], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), ...env },
@@ -293,7 +309,7 @@ export async function startLimitServer(databaseUrl: string, env: Record<string, 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { baseUrl: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopProcess(child) };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -351,6 +367,8 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
       };
       if (options.warmup ?? true) await autocannon({ ...request, duration: 1 });
       const machine = await sampleMachine();
+      const pid = options.pid ?? app.pid;
+      const cpuBefore = cpuMsOf(pid);
       const run = autocannon({
         ...request,
         ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? defaults.duration }),
@@ -361,6 +379,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
       let lastAnswer = started;
       run.on('response', () => (lastAnswer = performance.now()));
       const result = await run;
+      const cpuMs = cpuMsOf(pid) - cpuBefore;
       const failed = result.errors + result.timeouts + (options.allowNon2xx ? 0 : result.non2xx);
       if (failed) {
         throw new Error(
@@ -374,6 +393,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
         requests: result.requests.total,
         durationS: options.amount ? (lastAnswer - started) / 1000 : result.duration,
         machine,
+        cpuMsPerRequest: result.requests.total ? cpuMs / result.requests.total : 0,
       };
     },
     bare(connections = defaults.connections) {

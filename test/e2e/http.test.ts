@@ -1,5 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
+import helmet from 'helmet';
+import { helmetOptions } from '../../src/http/security-headers';
 import { QUEUES } from '../../src/queue/jobs';
 import { loginAdmin } from '../factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -43,6 +45,19 @@ describe('HTTP conventions', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it("sets every one of helmet's headers, as its middleware would per request, on API answers, errors, pages and static files", async () => {
+    // What helmet's own middleware writes on a response, run here per request as @fastify/helmet did.
+    const fromHelmet: Record<string, string> = {};
+    helmet(helmetOptions(t.config))({} as never, { setHeader: (k: string, v: unknown) => (fromHelmet[k.toLowerCase()] = String(v)), removeHeader: () => undefined } as never, () => undefined);
+    expect(Object.keys(fromHelmet)).toEqual(expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy']));
+    expect(fromHelmet['content-security-policy']).toContain("img-src 'self' data: blob:");
+    expect(fromHelmet['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    for (const [path, status] of [['/api/v1/users/me', 401], ['/api/v1/no-such-thing', 404], ['/health/live', 200], ['/login', 200], ['/static/app.css', 200]] as const) {
+      const res = await t.http().get(path).expect(status);
+      for (const [name, value] of Object.entries(fromHelmet)) expect([path, name, res.headers[name]]).toEqual([path, name, value]);
+    }
   });
 
   it('GET /health reports database and redis up, without a token', async () => {

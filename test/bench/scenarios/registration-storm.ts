@@ -31,12 +31,13 @@ export const registrationStorm: Scenario = {
   async run(ctx) {
     const org = await ctx.createOrganization();
     const run = randomBytes(3).toString('hex');
-    const storm = async (baseUrl: string | undefined, prefix: string, label: string) => {
+    const storm = async (baseUrl: string | undefined, pid: number | undefined, prefix: string, label: string) => {
       const event = await ctx.createEvent(org.id, { capacity: SEATS });
       await ctx.api('POST', `/api/v1/events/${event.id}/publish`);
       let n = 0;
       const load = await ctx.load({
         baseUrl,
+        pid,
         path: `${prefix}/events/${event.id}/registrations`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -52,12 +53,12 @@ export const registrationStorm: Scenario = {
       return { load, rps: load.requests / load.durationS, seats: await seatsOf(ctx, event.id) };
     };
     const bare = await ctx.bare(CONNECTIONS);
-    const app = await storm(undefined, '/api/v1', 'app');
+    const app = await storm(undefined, undefined, '/api/v1', 'app');
     const rss = ctx.rssMb();
     const limit = await startLimitServer(ctx.databaseUrl, {});
     let raw;
     try {
-      raw = await storm(limit.baseUrl, '', 'raw');
+      raw = await storm(limit.baseUrl, limit.pid, '', 'raw');
     } finally {
       await limit.stop();
     }
@@ -69,6 +70,7 @@ export const registrationStorm: Scenario = {
       ctx.row({ scenario, metric: 'seats filled (confirmed / mails written)', unit: 'regs', value: app.seats.confirmed, limit: SEATS, target: `exactly ${SEATS} confirmed, one mail each`, pass: app.seats.confirmed === SEATS && app.seats.mails === SEATS }),
       ctx.row({ scenario, metric: 'registrations/s vs raw node:http + pg', unit: 'req/s', value: app.rps, limit: raw.rps, target: '≥ 50 % of raw', pass: app.rps >= 0.5 * raw.rps, machine }),
       ctx.row({ scenario, metric: 'registration p99 vs raw', unit: 'ms', value: app.load.p99, limit: raw.load.p99, target: '', pass: null, machine }),
+      ctx.row({ scenario, metric: 'server CPU per request vs raw', unit: 'ms', value: app.load.cpuMsPerRequest, limit: raw.load.cpuMsPerRequest, target: '', pass: null }),
       ctx.row({ scenario, metric: 'registrations/s vs bare /health/live', unit: 'req/s', value: app.rps, limit: bare.rps, target: '', pass: null, machine: machineNote(bare.machine) }),
       ctx.row({ scenario, metric: 'raw server: seats filled', unit: 'regs', value: raw.seats.confirmed, limit: SEATS, target: '', pass: null }),
       ctx.row({ scenario, metric: 'API RSS, peak', unit: 'MB', value: rss.peak, limit: 250, target: '≤ 250 MB', pass: rss.peak <= 250 }),
