@@ -1,0 +1,68 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/bootstrap';
+import { dropDatabase, TEST_ADMIN, testConfig } from '../support/test-app';
+
+/**
+ * Two API replicas on one database and one Redis (as deployed behind a load balancer): each keeps
+ * its users' state in memory for the per-request check, so a change made through one replica must
+ * reach the other through Redis before its next request.
+ */
+describe('user changes across replicas', () => {
+  const config = testConfig();
+  let a: NestFastifyApplication;
+  let b: NestFastifyApplication;
+
+  beforeAll(async () => {
+    a = await createApp(config);
+    await a.init();
+    b = await createApp(config);
+    await b.init();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await dropDatabase(config.databaseUrl);
+  });
+
+  const login = async (app: NestFastifyApplication, email: string, password: string) =>
+    (await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+
+  it('a role change and a deactivation through replica A take effect on replica B at its next request, although B had the user cached', async () => {
+    const adminToken = await login(a, TEST_ADMIN.email, TEST_ADMIN.password);
+    const unit = (await request(a.getHttpServer()).post('/api/v1/organizations').set('Authorization', `Bearer ${adminToken}`).send({ name: 'CĐ hai máy chủ' }).expect(201)).body;
+    const email = `replica-${Date.now()}@test.local`;
+    const user = (
+      await request(a.getHttpServer()).post('/api/v1/users').set('Authorization', `Bearer ${adminToken}`).send({ email, password: 'hai-máy-chủ-1', fullName: 'Hai Máy', role: 'organizer', organizationId: unit.id }).expect(201)
+    ).body;
+    const token = await login(b, email, 'hai-máy-chủ-1');
+    const me = () => request(b.getHttpServer()).get('/api/v1/users/me').set('Authorization', `Bearer ${token}`);
+    // B reads the user once and keeps it: these answer from its memory.
+    const list = () => request(b.getHttpServer()).get('/api/v1/users?pageSize=1').set('Authorization', `Bearer ${token}`);
+    await list().expect(200);
+    // Proof that B answers from memory: a change written behind the app's back (no notification) is not seen.
+    const db = a.get(DataSource);
+    await db.query(`UPDATE user_account SET role = 'leader' WHERE id = $1`, [user.id]);
+    await list().expect(200);
+    await db.query(`UPDATE user_account SET role = 'organizer' WHERE id = $1`, [user.id]);
+
+    // A role change through A: B sees the new role at once.
+    await request(a.getHttpServer()).patch(`/api/v1/users/${user.id}`).set('Authorization', `Bearer ${adminToken}`).send({ role: 'staff' }).expect(200);
+    await waitFor(async () => (await list()).status === 403);
+    expect((await me().expect(200)).body.role).toBe('staff');
+
+    await request(a.getHttpServer()).patch(`/api/v1/users/${user.id}`).set('Authorization', `Bearer ${adminToken}`).send({ active: false }).expect(200);
+    await waitFor(async () => (await me()).status === 401);
+    await me().expect(401);
+  });
+});
+
+/** Pub/sub crosses Redis in milliseconds; allow a little time on a busy machine, far below the cache's 60 s. */
+async function waitFor(ok: () => Promise<boolean>, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('the other replica did not see the change');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
