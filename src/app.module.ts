@@ -26,6 +26,7 @@ import { RegistrationsModule } from './registrations/registrations.module';
 import { UsersModule } from './users/users.module';
 import { RegistrationPagesModule } from './web/registrations/registration-pages.module';
 import { ReportPagesModule } from './web/reports/report-pages.module';
+import { ArticlePagesModule } from './web/articles/article-pages.module';
 import { WebModule } from './web/web.module';
 import { WorkerModule } from './worker.module';
 
@@ -67,7 +68,7 @@ function withDestination(destination: DestinationStream | undefined, options: Pi
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule];
+  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule, ArticlePagesModule];
 }
 
 @Module({})
