@@ -14,10 +14,10 @@ export function isCalendarDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
 }
 
-/** The default period: from the first day of the month 11 months before `now` to `now`'s day, in `zone`. */
+/** The default period: twelve whole months, from the first day of the month 11 months before `now` to the end of `now`'s month, in `zone`. */
 export function defaultPeriod(now: Date, zone: string): { from: string; to: string } {
   const today = DateTime.fromJSDate(now, { zone });
-  return { from: today.minus({ months: 11 }).startOf('month').toISODate()!, to: today.toISODate()! };
+  return { from: today.minus({ months: 11 }).startOf('month').toISODate()!, to: today.endOf('month').toISODate()! };
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */

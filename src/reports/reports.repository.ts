@@ -85,8 +85,9 @@ export class ReportsRepository {
     return row;
   }
 
-  async attendanceReport(rootId: string | null, from: string, to: string): Promise<AttendanceReportRow> {
-    const [row] = await this.db.query(ATTENDANCE_REPORT_SQL, [rootId, from, to]);
+  /** `rootId`'s subtree over the period, among the events of `scopeRoot`'s subtree (null: every unit, every event). */
+  async attendanceReport(rootId: string | null, from: string, to: string, scopeRoot: string | null): Promise<AttendanceReportRow> {
+    const [row] = await this.db.query(ATTENDANCE_REPORT_SQL, [rootId, from, to, scopeRoot]);
     return row;
   }
 

@@ -74,7 +74,8 @@ export class ReportsService {
     if (days > MAX_PERIOD_DAYS) throw new InvalidInputError('to', 'is more than 5 years after from; choose a shorter period');
     const root = q.organizationId ?? this.scope.scopeRoot(user);
     if (q.organizationId) await this.scope.assertInScope(user, q.organizationId);
-    const row = await this.reports.attendanceReport(root, from, to);
+    // The delegates of `root`'s subtree, at the events the caller may read (a district's delegates at the province's trainings).
+    const row = await this.reports.attendanceReport(root, from, to, this.scope.scopeRoot(user));
     return {
       organizationId: root,
       from,

@@ -71,35 +71,47 @@ export const EVENT_REPORT_SQL = `
          COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', starts_at, 'checkedIn', checked_in) ORDER BY starts_at, id) FROM by_session), '[]') AS "bySession"`;
 
 /**
- * The leadership report of api.md over a period (`$1` = subtree root, null for the whole tree;
- * `$2`, `$3` = first and last day, inclusive). An event belongs to the period by its start's
- * date in the event's own time zone, and to the month of that date. Events counted: published or
- * completed ones organized by a unit of the subtree (all statuses are in `byStatus`). Figures are
- * confirmed delegates and those checked in. `byOrganization` has one row per child unit of the
- * root (rolled up over its subtree) and one for the root's own delegates (`self`); `underQuota`
- * the units of the subtree most often below their quota (confirmed delegates of their subtree
- * fewer than the seats asked).
+ * The leadership report of api.md over a period (`$1` = the unit whose subtree is counted, null for
+ * the whole tree; `$2`, `$3` = first and last day, inclusive; `$4` = the caller's scope root, null
+ * for an admin). Events: those the caller may read (organized in `$4`'s subtree) that start in the
+ * period, by their start's date in the event's own time zone (and in that date's month), and that
+ * concern the subtree: organized in it, or with its delegates or quotas. Counted: published and
+ * completed ones (every status is in `byStatus`). Figures: confirmed delegates of the subtree and
+ * those checked in. `byOrganization` has one row per child unit of `$1` (rolled up over its
+ * subtree) and one for `$1`'s own delegates (`self`); `underQuota` the units of the subtree most
+ * often below their quota (confirmed delegates of their subtree fewer than the seats asked).
  */
 export const ATTENDANCE_REPORT_SQL = `
-  WITH ev AS MATERIALIZED (
+  WITH xunits AS MATERIALIZED (
+    SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid]
+  ), visible AS MATERIALIZED (
     SELECT e.id, e.title, e.title_en, e.status, e.starts_at, e.timezone, e.organization_id,
            to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM') AS month
       FROM event e
-     WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid])
+     WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $4::uuid IS NULL OR so.id = $4::uuid OR so.path @> ARRAY[$4::uuid])
        -- A coarse, indexable bound (every zone is within a day of UTC), then the exact one in the event's zone.
        AND e.starts_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC'
        AND e.starts_at < ($3::date + 2)::timestamp AT TIME ZONE 'UTC'
        AND (e.starts_at AT TIME ZONE e.timezone)::date BETWEEN $2::date AND $3::date
-  ), counted AS MATERIALIZED (
-    SELECT * FROM ev WHERE status IN ('published', 'completed')
+  ), happening AS MATERIALIZED (
+    SELECT id FROM visible WHERE status IN ('published', 'completed')
   ), ci AS MATERIALIZED (
-    SELECT DISTINCT c.event_id, c.registration_id FROM check_in c WHERE c.event_id IN (SELECT id FROM counted)
+    SELECT DISTINCT c.event_id, c.registration_id FROM check_in c WHERE c.event_id IN (SELECT id FROM happening)
   ), direct AS MATERIALIZED (
     SELECT r.event_id, r.organization_id AS org, count(*)::int AS confirmed, count(ci.registration_id)::int AS checked_in
       FROM registration r
       LEFT JOIN ci ON ci.event_id = r.event_id AND ci.registration_id = r.id
-     WHERE r.event_id IN (SELECT id FROM counted) AND r.status = 'confirmed' AND r.role = 'delegate'
+     WHERE r.event_id IN (SELECT id FROM happening) AND r.status = 'confirmed' AND r.role = 'delegate'
+       AND ($1::uuid IS NULL OR r.organization_id IN (SELECT id FROM xunits))
      GROUP BY r.event_id, r.organization_id
+  ), xquotas AS MATERIALIZED (
+    SELECT q.event_id, q.organization_id, q.seats FROM event_quota q
+     WHERE q.event_id IN (SELECT id FROM happening) AND q.organization_id IN (SELECT id FROM xunits)
+  ), ev AS MATERIALIZED (
+    SELECT v.* FROM visible v
+     WHERE v.organization_id IN (SELECT id FROM xunits) OR v.id IN (SELECT event_id FROM direct) OR v.id IN (SELECT event_id FROM xquotas)
+  ), counted AS MATERIALIZED (
+    SELECT * FROM ev WHERE status IN ('published', 'completed')
   ), per_event AS (
     SELECT event_id, sum(confirmed)::int AS confirmed, sum(checked_in)::int AS checked_in FROM direct GROUP BY event_id
   ), units AS (
@@ -109,13 +121,13 @@ export const ATTENDANCE_REPORT_SQL = `
                 WHEN o.id = $1::uuid THEN o.id
                 ELSE (o.path || o.id)[array_position(o.path, $1::uuid) + 1] END AS branch
       FROM organization o
-     WHERE o.id IN (SELECT org FROM direct UNION SELECT q.organization_id FROM event_quota q WHERE q.event_id IN (SELECT id FROM counted))
+     WHERE o.id IN (SELECT org FROM direct UNION SELECT organization_id FROM xquotas)
   ), branch_counts AS (
     SELECT u.branch, sum(d.confirmed)::int AS confirmed, sum(d.checked_in)::int AS checked_in
       FROM direct d JOIN units u ON u.id = d.org WHERE u.branch IS NOT NULL GROUP BY u.branch
   ), quotas AS (
     SELECT q.event_id, q.organization_id, q.seats, u.branch
-      FROM event_quota q JOIN counted c ON c.id = q.event_id JOIN units u ON u.id = q.organization_id
+      FROM xquotas q JOIN units u ON u.id = q.organization_id
   ), branch_quotas AS (
     SELECT branch, sum(seats)::int AS quota FROM quotas WHERE branch IS NOT NULL GROUP BY branch
   ), by_org AS (

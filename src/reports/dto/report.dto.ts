@@ -84,7 +84,7 @@ export class AttendanceQueryDto {
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
   from?: string;
 
-  /** Last day of the period (inclusive); default today. At most 5 years after `from`. */
+  /** Last day of the period (inclusive); default the last day of the current month. At most 5 years after `from`. */
   @ApiPropertyOptional({ format: 'date', example: '2026-12-31', pattern: DATE.source })
   @IsOptional()
   @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
@@ -144,7 +144,7 @@ export class AttendanceReportDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) organizationId: string | null;
   @ApiProperty({ format: 'date' }) from: string;
   @ApiProperty({ format: 'date' }) to: string;
-  /** Published or completed events of the subtree in the period. */
+  /** Published or completed events of the period that concern the subtree (organized in it, or with its delegates or quotas), among those the caller may read. */
   @ApiProperty() events: number;
   @ApiProperty() confirmed: number;
   @ApiProperty() checkedIn: number;

@@ -5,7 +5,10 @@
  */
 
 export interface UnitBar {
+  /** The label as drawn (long names shortened). */
   label: string;
+  /** The whole name (tooltip and data attribute). */
+  fullLabel: string;
   /** Where the label links (drill down), if anywhere. */
   href: string | null;
   y: number;
@@ -56,6 +59,7 @@ export function unitBarChart(rows: { label: string; href: string | null; confirm
   const scale = (v: number) => (v / top) * plot;
   const bars = shown.map((r, i) => ({
     label: r.label.length > 34 ? r.label.slice(0, 33) + '…' : r.label,
+    fullLabel: r.label,
     href: r.href,
     y: UNIT_CHART.top + i * UNIT_CHART.row,
     confirmedWidth: scale(r.confirmed),
@@ -97,7 +101,7 @@ export function monthLineChart(months: { month: string; checkedIn: number }[]): 
   const width = 760;
   const height = 260;
   const left = 56;
-  const right = width - 20;
+  const right = width - 36;
   const top = 16;
   const bottom = height - 40;
   const max = Math.max(1, ...months.map((m) => m.checkedIn));
