@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { Actor, createOrganization, loginAdmin, loginAs } from '../factories';
 import { createPublishedEvent, createSession, EventBody } from '../factories/events';
 import { register, RegistrationBody } from '../factories/registrations';
@@ -121,6 +122,33 @@ describe('pages on a 390 px phone', () => {
     expect(result!.x + result!.width).toBeLessThanOrEqual(390);
     expect(result!.y + result!.height).toBeLessThanOrEqual(844);
     await noOverflow(page, 'desk');
+    await context.close();
+  });
+
+  it("the desk's QR decoder (jsQR) is served by the app and reads a check-in QR code where BarcodeDetector is missing", async () => {
+    const { context, page } = await phone();
+    await login(page, `/desk/${event.id}`);
+    const png = await QRCode.toDataURL(delegate.code, { margin: 2, width: 300 });
+    const decoded = await page.evaluate(async (src) => {
+      await new Promise<void>((resolve, reject) => {
+        const s = document.createElement('script');
+        s.src = '/desk/assets/jsqr.js';
+        s.onload = () => resolve();
+        s.onerror = () => reject(new Error('jsqr not served'));
+        document.head.appendChild(s);
+      });
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, img.width, img.height);
+      return (window as unknown as { jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null }).jsQR(data.data, data.width, data.height)?.data ?? null;
+    }, png);
+    expect(decoded).toBe(delegate.code);
     await context.close();
   });
 

@@ -1,5 +1,6 @@
-import { Get, Render, Req } from '@nestjs/common';
-import type { FastifyRequest } from '../../http/request';
+import { Get, Render, Req, Res } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { CheckInsService } from '../../check-ins/check-ins.service';
 import { ListEventsQueryDto } from '../../events/dto/event.dto';
@@ -24,6 +25,13 @@ const DESK_ERRORS = [
   'checkIn.codeOrId', 'checkIn.unknownCode', 'checkIn.future', 'checkIn.race', 'checkIn.eventClosed', 'checkIn.notConfirmed',
   'notFound.registration', 'notFound.session', 'notFound.event', 'outsideSubtree', 'forbidden', 'invalid', 'conflict', 'generic',
 ] as const;
+
+/**
+ * jsQR (npm `jsqr`), the QR decoder the desk uses where the browser has no BarcodeDetector
+ * (iPhone Safari, Firefox, desktop Linux): served from the installed package, never a CDN.
+ */
+let jsQrSource: Buffer | null = null;
+const jsQr = (): Buffer => (jsQrSource ??= readFileSync(require.resolve('jsqr/dist/jsQR.js')));
 
 /** View model of desk/index.eta. */
 interface DeskListView {
@@ -68,6 +76,12 @@ export class DeskPagesController {
     return {
       events: page.items.map((e) => ({ id: e.id, title: inLanguage(e.title, e.titleEn, loc), when: spanInZone(e.startsAt, e.endsAt, e.timezone, loc) })),
     };
+  }
+
+  /** The QR decoder script (loaded by desk.js only when the browser cannot read QR codes itself). */
+  @Get('assets/jsqr.js')
+  jsqr(@Res() res: FastifyReply): void {
+    res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'private, max-age=86400').send(jsQr());
   }
 
   @Get(':eventId')

@@ -190,7 +190,13 @@
       });
     };
     return step().catch(function () { /* still offline: the retry timer or the 'online' event tries again */ })
-      .then(function () { syncing = false; renderNet(navigator.onLine); refreshStats(); });
+      .then(function () {
+        syncing = false;
+        renderNet(navigator.onLine);
+        // "Saved, will be sent" is no longer true once the queue is empty: say it was sent instead.
+        if (!pending().length && resultBox.dataset.kind === 'offline') show('ok', t('synced'), '');
+        refreshStats();
+      });
   }
 
   function logSynced(item, shown) {
@@ -212,13 +218,14 @@
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (s) {
         if (!s) return;
-        el('desk-checked').textContent = String(s.checkedIn);
-        el('desk-expected').textContent = String(s.expected);
+        // The big figures follow the chosen mode: a session's own count, or the whole event at the door.
         var sid = sessionSelect && sessionSelect.value;
+        var row = sid ? (s.bySession || []).filter(function (b) { return b.sessionId === sid; })[0] || { checkedIn: 0 } : null;
+        el('desk-checked').textContent = String(row ? row.checkedIn : s.checkedIn);
+        el('desk-expected').textContent = String(s.expected);
         var box = el('desk-session-count');
-        var row = sid && (s.bySession || []).filter(function (b) { return b.sessionId === sid; })[0];
         box.hidden = !row;
-        if (row) box.textContent = t('atSession', { count: row.checkedIn });
+        if (row) box.textContent = t('atDoor', { count: s.checkedIn });
         renderNet(true);
       }, function () { renderNet(false); });
   }
@@ -263,11 +270,46 @@
       }, function () { if (seq === searchSeq) status.textContent = t('offline'); });
   }
 
-  // ---- Camera (only where the browser can read QR codes) ----
+  // ---- Camera: the browser's BarcodeDetector, or jsQR (served by the app) where there is none ----
+
+  /** Resolves a function video → Promise<code|null>, or null when this browser cannot decode QR codes at all. */
+  function qrReader() {
+    if ('BarcodeDetector' in window) {
+      try {
+        var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+        return Promise.resolve(function (video) {
+          return detector.detect(video).then(function (found) { return (found && found[0] && found[0].rawValue) || null; });
+        });
+      } catch (e) { /* fall through to jsQR */ }
+    }
+    return new Promise(function (resolve) {
+      if (window.jsQR) return resolve(window.jsQR);
+      var script = document.createElement('script');
+      script.src = '/desk/assets/jsqr.js';
+      script.onload = function () { resolve(window.jsQR || null); };
+      script.onerror = function () { resolve(null); };
+      document.head.appendChild(script);
+    }).then(function (jsQR) {
+      if (!jsQR) return null;
+      var canvas = document.createElement('canvas');
+      var ctx = canvas.getContext('2d', { willReadFrequently: true });
+      return function (video) {
+        var w = video.videoWidth, h = video.videoHeight;
+        if (!w || !h) return Promise.resolve(null);
+        // A third of the resolution is plenty for a code held up to the camera, and keeps a phone cool.
+        var scale = Math.min(1, 640 / Math.max(w, h));
+        canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+        ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        var found = jsQR(img.data, img.width, img.height, { inversionAttempts: 'dontInvert' });
+        return Promise.resolve(found && found.data ? found.data : null);
+      };
+    });
+  }
 
   function setUpCamera() {
     var box = el('desk-camera');
-    if (!('BarcodeDetector' in window) || !navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') return;
+    if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') return;
     box.hidden = false;
     var video = el('desk-video');
     var start = el('desk-camera-start');
@@ -275,8 +317,6 @@
     var stream = null;
     var timer = null;
     var last = { code: '', at: 0 };
-    var detector;
-    try { detector = new window.BarcodeDetector({ formats: ['qr_code'] }); } catch (e) { box.hidden = true; return; }
     function end() {
       if (timer) clearInterval(timer);
       timer = null;
@@ -285,20 +325,28 @@
       video.hidden = true; stop.hidden = true; start.hidden = false;
     }
     start.addEventListener('click', function () {
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }).then(function (s) {
+      var read;
+      qrReader().then(function (reader) {
+        if (!reader) throw new Error('no QR decoder');
+        read = reader;
+        return navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      }).then(function (s) {
         stream = s;
         video.srcObject = s;
         video.hidden = false; stop.hidden = false; start.hidden = true;
         return video.play();
       }).then(function () {
+        var busy = false;
         timer = setInterval(function () {
-          detector.detect(video).then(function (found) {
-            var code = found && found[0] && found[0].rawValue;
+          if (busy) return;
+          busy = true;
+          read(video).then(function (code) {
+            busy = false;
             // The same code stays in front of the camera: one scan per 3 seconds.
             if (!code || (code === last.code && Date.now() - last.at < 3000)) return;
             last = { code: code, at: Date.now() };
             scan({ code: code });
-          }, function () {});
+          }, function () { busy = false; });
         }, 300);
       }).catch(function () { end(); show('err', t('cameraError'), ''); });
     });
@@ -324,6 +372,7 @@
     if (remembered && Array.prototype.some.call(sessionSelect.options, function (o) { return o.value === remembered; })) sessionSelect.value = remembered;
     sessionSelect.addEventListener('change', function () {
       localStorage.setItem(sessionKey, sessionSelect.value);
+      el('desk-checked').textContent = '…';
       refreshStats();
       codeInput.focus();
     });
