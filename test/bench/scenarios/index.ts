@@ -1,4 +1,5 @@
 import { Scenario } from '../harness';
+import { articleGeneration } from './article-generation';
 import { checkInStorm } from './check-in-storm';
 import { registrationStorm } from './registration-storm';
 import { usersMe } from './users-me';
@@ -7,4 +8,4 @@ import { usersMe } from './users-me';
  * Every bench scenario, in the order `npm run bench` runs them. A new scenario is a file in this folder
  * exporting a Scenario, added here.
  */
-export const SCENARIOS: Scenario[] = [usersMe, registrationStorm, checkInStorm];
+export const SCENARIOS: Scenario[] = [usersMe, registrationStorm, checkInStorm, articleGeneration];
