@@ -23,7 +23,8 @@ describe('articles in Chromium: an organizer writes the recap, generates, edits 
   let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // One attempt per job: the failing generation of the last test fails for good at once.
+    t = await startTestApp({}, { jobOptions: { attempts: 1 } });
     const admin = await loginAdmin(t);
     const org = await createOrganization(t, admin, { name: 'Liên đoàn Lao động tỉnh Bình Dương', abbreviation: 'LĐLĐ', locality: 'tỉnh Bình Dương', shortName: 'LĐLĐ tỉnh', nameEn: 'Binh Duong Provincial Federation of Labour' });
     login = await createUserWithPassword(t, admin, 'organizer', org.id);
@@ -143,5 +144,21 @@ describe('articles in Chromium: an organizer writes the recap, generates, edits 
     await expect(page.getByRole('heading', { name: 'Share this article' }).count()).resolves.toBe(1);
     await expect(page.getByRole('link', { name: 'Tiếng Việt' }).count()).resolves.toBe(1);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('a failed generation shows its reason on the event page', async () => {
+    const broken = await createPublishedEvent(t, organizer, { title: 'Sự kiện lỗi' });
+    // A zone the generator cannot read (the API would refuse it): the job fails.
+    await t.dataSource.query(`UPDATE event SET timezone = 'Mars/Olympus_Mons' WHERE id = $1`, [broken.id]);
+    const gen = await t.http().post(`/api/v1/events/${broken.id}/articles`).set(organizer.auth).send({ language: 'vi' }).expect(202);
+    for (let i = 0; i < 300; i++) {
+      if ((await t.http().get(`/api/v1/articles/${gen.body.id}`).set(organizer.auth).expect(200)).body.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(`/events/${broken.id}`);
+    await page.waitForSelector('.event-article.status-failed');
+    await expect(page.locator('.event-article.status-failed').textContent()).resolves.toMatch(/^Tiếng Việt: Viết bài thất bại — Lý do: .*Mars\/Olympus_Mons/);
+    await page.getByRole('link', { name: 'Mở trang tổng kết và bài viết' }).click();
+    await expect(page.locator('.article-lang[data-language="vi"] .form-error').textContent()).resolves.toContain('Mars/Olympus_Mons');
   });
 });
