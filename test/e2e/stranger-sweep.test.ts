@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { Response, Test } from 'supertest';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { createEvent, createPublishedEvent, createSession, createSpeaker, EventBody } from '../factories/events';
@@ -46,6 +47,8 @@ describe('stranger sweep over /api/v1', () => {
   let reg: RegistrationBody;
   let checkInId: string;
   let mailId: string;
+  let photoId: string;
+  let articleId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -74,6 +77,11 @@ describe('stranger sweep over /api/v1', () => {
     checkInId = ci.body.checkIn.id;
     await t.http().put(`/api/v1/events/${published.id}/quotas`).set(organizerA.auth).send([{ organizationId: childA.id, seats: 3 }]).expect(200);
     mailId = (await t.dataSource.query(`SELECT id FROM mail_message LIMIT 1`))[0].id;
+    // A recap photo and a written article (waited for: no job may change a row during the sweep).
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#777' } }).jpeg().toBuffer();
+    photoId = (await t.http().post(`/api/v1/events/${published.id}/photos`).set(organizerA.auth).field('caption', 'Ảnh').attach('file', jpeg, 'a.jpg').expect(201)).body.id;
+    articleId = (await t.http().post(`/api/v1/events/${published.id}/articles`).set(organizerA.auth).send({ language: 'vi' }).expect(202)).body.id;
+    for (let i = 0; i < 300 && (await t.http().get(`/api/v1/articles/${articleId}`).set(organizerA.auth)).body.status === 'generating'; i++) await new Promise((r) => setTimeout(r, 100));
   });
   afterAll(async () => {
     await t?.close();
@@ -123,6 +131,17 @@ describe('stranger sweep over /api/v1', () => {
     { label: 'DELETE /check-ins/:id', method: 'delete', path: () => `/api/v1/check-ins/${checkInId}`, write: true },
     { label: 'GET /admin/mail-messages', method: 'get', path: () => '/api/v1/admin/mail-messages', write: false },
     { label: 'GET /admin/mail-messages/:id', method: 'get', path: () => `/api/v1/admin/mail-messages/${mailId}`, write: false },
+    { label: 'GET /events/:id/recap', method: 'get', path: () => `/api/v1/events/${published.id}/recap`, write: false },
+    { label: 'PUT /events/:id/recap', method: 'put', path: () => `/api/v1/events/${published.id}/recap`, body: () => ({ author: 'Chui vào' }), write: true },
+    { label: 'POST /events/:id/photos', method: 'post', path: () => `/api/v1/events/${published.id}/photos`, upload: true, write: true },
+    { label: 'DELETE /photos/:id', method: 'delete', path: () => `/api/v1/photos/${photoId}`, write: true },
+    { label: 'POST /events/:id/articles', method: 'post', path: () => `/api/v1/events/${published.id}/articles`, body: () => ({ language: 'vi', overwriteEdits: true }), write: true },
+    { label: 'GET /articles?eventId', method: 'get', path: () => `/api/v1/articles?eventId=${published.id}`, write: false },
+    { label: 'GET /articles/:id', method: 'get', path: () => `/api/v1/articles/${articleId}`, write: false },
+    { label: 'PATCH /articles/:id', method: 'patch', path: () => `/api/v1/articles/${articleId}`, body: () => ({ title: 'Chui vào' }), write: true },
+    { label: 'POST /articles/:id/publish', method: 'post', path: () => `/api/v1/articles/${articleId}/publish`, write: true },
+    { label: 'POST /articles/:id/unpublish', method: 'post', path: () => `/api/v1/articles/${articleId}/unpublish`, write: true },
+    { label: 'POST /articles/:id/restore-previous', method: 'post', path: () => `/api/v1/articles/${articleId}/restore-previous`, write: true },
   ];
 
   const send = (row: Row, actor: Actor | null): Test => {
@@ -134,7 +153,7 @@ describe('stranger sweep over /api/v1', () => {
 
   /** Every row of the tables a request could change, updated_at included. */
   const snapshot = async () => {
-    const tables = ['user_account', 'organization', 'speaker', 'event', 'session', 'session_speaker', 'event_quota', 'registration', 'check_in', 'mail_message'];
+    const tables = ['user_account', 'organization', 'speaker', 'event', 'session', 'session_speaker', 'event_quota', 'registration', 'check_in', 'mail_message', 'event_recap', 'event_photo', 'article'];
     const out: Record<string, string[]> = {};
     for (const table of tables) {
       out[table] = (await t.dataSource.query(`SELECT to_jsonb(x)::text AS row FROM ${table} x ORDER BY 1`)).map((r: { row: string }) => r.row);
