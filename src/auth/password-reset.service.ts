@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -44,10 +44,11 @@ const digest = (token: string) => createHash('sha256').update(token, 'utf8').dig
  * 202 either way), and is rate-limited per address and per client in Redis.
  */
 @Injectable()
-export class PasswordResetService {
+export class PasswordResetService implements OnModuleDestroy {
   private readonly logger = new Logger(PasswordResetService.name);
   private readonly perEmail: RateLimiterRedis;
   private readonly perClient: RateLimiterRedis;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     @InjectRepository(PasswordReset) private readonly resets: Repository<PasswordReset>,
@@ -61,14 +62,28 @@ export class PasswordResetService {
     this.perClient = attempts.extraLimiter('reset-client', RESETS_PER_CLIENT, RESET_WINDOW_MS);
   }
 
-  /** "Forgot password": mails a link when the address is an active account; silent otherwise. */
+  /**
+   * "Forgot password": mails a link when the address is an active account; silent otherwise.
+   * Resolves once the request is counted, before the address is even looked up: the link is
+   * written afterwards, so that neither the answer nor its timing tells whether the address has
+   * an account (writing the link, the mail and the audit entry takes several round trips that an
+   * unknown address would not). A crash in that moment loses the link; the person asks again.
+   */
   async request(email: string, clientIp: string, locale: MailLocale): Promise<void> {
     const address = email.trim().toLowerCase();
     await this.consume(this.perClient, clientIp);
     await this.consume(this.perEmail, address);
-    const user = await this.users.findByEmail(address);
-    if (!user?.active) return;
-    await this.issue(user, { id: user.id, email: user.email }, 'user.password-reset-request', locale);
+    const work = (async () => {
+      const user = await this.users.findByEmail(address);
+      if (user?.active) await this.issue(user, { id: user.id, email: user.email }, 'user.password-reset-request', locale);
+    })().catch((err: Error) => this.logger.error(`could not write a password reset link: ${err.message}`));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Shutdown waits for the links being written. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** An admin sends a reset link to a user (any user; the controller allows admins only). */
