@@ -59,3 +59,34 @@ describe('validation pipe', () => {
     await expect(body({ name: 'ok' })).resolves.toBeInstanceOf(SampleDto);
   });
 });
+
+describe('memoized class-validator rules', () => {
+  class BaseDto {
+    @IsString()
+    base: string;
+  }
+  class ChildDto extends BaseDto {
+    @IsString()
+    own: string;
+  }
+  const pipe = (metatype: unknown) => (v: unknown) => createValidationPipe().transform(v, { type: 'body', metatype } as ArgumentMetadata);
+
+  it('keeps inherited rules, and the same answer on the second lookup', async () => {
+    for (let i = 0; i < 2; i++) {
+      await expect(pipe(ChildDto)({ base: 'a', own: 'b' })).resolves.toMatchObject({ base: 'a', own: 'b' });
+      await expect(pipe(ChildDto)({ own: 'b' })).rejects.toMatchObject({ response: { message: ['base must be a string'] } });
+      await expect(pipe(ChildDto)({ base: 'a', own: 'b', extra: 1 })).rejects.toMatchObject({ response: { message: ['extra is not an allowed field'] } });
+    }
+  });
+
+  it('sees a rule added after the first lookup', async () => {
+    class LateDto {
+      @IsString()
+      first: string;
+      second?: string;
+    }
+    await expect(pipe(LateDto)({ first: 'a', second: 'b' })).rejects.toBeInstanceOf(BadRequestException);
+    IsString()(LateDto.prototype, 'second');
+    await expect(pipe(LateDto)({ first: 'a', second: 'b' })).resolves.toMatchObject({ first: 'a', second: 'b' });
+  });
+});

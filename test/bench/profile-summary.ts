@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-// `node dist/test/bench/profile-summary.js <file.cpuprofile> [--top=25] [--window=6]`: where a V8 CPU
+// `node dist/test/bench/profile-summary.js <file.cpuprofile> [--top=25] [--window=6] [--skip=20]`: where a V8 CPU
 // profile's time went, as self time by package (node_modules/<pkg>, node: internals, the app's own
 // src/...) and the top functions by self time, over the busiest `--window` seconds of the profile
-// (the storm, not start-up or the idle time while the raw server is measured; 0: the whole profile). Profile the api under a storm with
+// (the storm, not start-up or the idle time while the raw server is measured; 0: the whole profile)
+// after the first `--skip` seconds (start-up: loading and compiling modules is seconds of CPU). Profile the api under a storm with
 // `BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- check-in-storm --role=split`.
 
 interface ProfileNode {
@@ -36,6 +37,7 @@ function main(): void {
   const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
   const top = arg('top', 25);
   const windowUs = arg('window', 6) * 1e6;
+  const skipUs = arg('skip', 20) * 1e6;
   if (!file) throw new Error('usage: profile-summary <file.cpuprofile> [--top=25]');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -43,8 +45,10 @@ function main(): void {
   const idle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)';
   let [from, to] = [0, profile.samples.length];
   if (windowUs > 0) {
-    let [lo, busy, elapsed, best] = [0, 0, 0, -1];
-    for (let hi = 0; hi < profile.samples.length; hi++) {
+    let start = 0;
+    for (let t = 0; start < profile.samples.length && t < skipUs; start++) t += profile.timeDeltas[start];
+    let [lo, busy, elapsed, best] = [start, 0, 0, -1];
+    for (let hi = start; hi < profile.samples.length; hi++) {
       elapsed += profile.timeDeltas[hi];
       if (!idle(profile.samples[hi])) busy += profile.timeDeltas[hi];
       while (elapsed - profile.timeDeltas[lo] >= windowUs) {
