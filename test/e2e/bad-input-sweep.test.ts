@@ -344,6 +344,27 @@ describe('bad-input sweep over /api/v1', () => {
       base: () => ({}),
       actors: () => [admin, organizer],
     },
+    {
+      label: 'PUT /events/:id/recap',
+      send: (a) => (b) => t.http().put(`/api/v1/events/${published.id}/recap`).set(a!.auth).send(b as object),
+      fields: [s('outcome', 5000), s('outcomeEn', 5000), s('author', 200)],
+      base: () => ({}),
+      actors: () => [organizer],
+    },
+    {
+      label: 'POST /events/:id/articles',
+      send: (a) => (b) => t.http().post(`/api/v1/events/${published.id}/articles`).set(a!.auth).send(b as object),
+      fields: [{ name: 'language', kind: 'enum', required: true }, { name: 'overwriteEdits', kind: 'bool' }],
+      base: () => ({ language: 'vi' }),
+      actors: () => [organizer],
+    },
+    {
+      label: 'PATCH /articles/:id',
+      send: (a) => (b) => t.http().patch(`/api/v1/articles/${UNKNOWN_UUID}`).set(a!.auth).send(b as object),
+      fields: [s('title', 500), s('lead', 3000), s('byline', 200)],
+      base: () => ({}),
+      actors: () => [organizer],
+    },
   ];
 
   const who = (a: Actor | null) => a?.role ?? 'anonymous';
@@ -450,6 +471,16 @@ describe('bad-input sweep over /api/v1', () => {
       ['GET /events/:id/check-ins/stats', (id) => t.http().get(`/api/v1/events/${id}/check-ins/stats`).set(organizer.auth)],
       ['DELETE /check-ins/:id', (id) => t.http().delete(`/api/v1/check-ins/${id}`).set(organizer.auth)],
       ['GET /admin/mail-messages/:id', (id) => t.http().get(`/api/v1/admin/mail-messages/${id}`).set(admin.auth)],
+      ['GET /events/:id/recap', (id) => t.http().get(`/api/v1/events/${id}/recap`).set(organizer.auth)],
+      ['PUT /events/:id/recap', (id) => t.http().put(`/api/v1/events/${id}/recap`).set(organizer.auth).send({ author: 'x' })],
+      ['POST /events/:id/photos', (id) => t.http().post(`/api/v1/events/${id}/photos`).set(organizer.auth).field('caption', 'x')],
+      ['DELETE /photos/:id', (id) => t.http().delete(`/api/v1/photos/${id}`).set(organizer.auth)],
+      ['POST /events/:id/articles', (id) => t.http().post(`/api/v1/events/${id}/articles`).set(organizer.auth).send({ language: 'vi' })],
+      ['GET /articles/:id', (id) => t.http().get(`/api/v1/articles/${id}`).set(organizer.auth)],
+      ['PATCH /articles/:id', (id) => t.http().patch(`/api/v1/articles/${id}`).set(organizer.auth).send({ title: 'x' })],
+      ['POST /articles/:id/publish', (id) => t.http().post(`/api/v1/articles/${id}/publish`).set(organizer.auth)],
+      ['POST /articles/:id/unpublish', (id) => t.http().post(`/api/v1/articles/${id}/unpublish`).set(organizer.auth)],
+      ['POST /articles/:id/restore-previous', (id) => t.http().post(`/api/v1/articles/${id}/restore-previous`).set(organizer.auth)],
     ];
     const before = await counts();
     for (const [label, call] of paths) {
@@ -483,6 +514,7 @@ describe('bad-input sweep over /api/v1', () => {
       ['/api/v1/events', 'status', organizer],
       [`/api/v1/events/${published.id}/registrations`, 'status', organizer],
       ['/api/v1/admin/mail-messages', 'status', admin],
+      ['/api/v1/articles', 'status', organizer],
     ];
     const common: [string, string][] = [
       ['page=x', 'page'],
@@ -516,6 +548,7 @@ describe('bad-input sweep over /api/v1', () => {
         ['q[$ne]=1', 'q'],
       ],
       '/api/v1/admin/mail-messages': [['status=nope', 'status']],
+      '/api/v1/articles': [['status=old', 'status'], ['language=fr', 'language'], ['eventId=nope', 'eventId']],
     };
     for (const [path, , actor] of lists) {
       for (const [query, field] of [...common, ...(specific[path] ?? [])]) {
@@ -548,6 +581,7 @@ describe('bad-input sweep over /api/v1', () => {
       ['/api/v1/events', organizer, { ...paged, status: 'enum', organizationId: 'uuid', from: 'time', to: 'time' }],
       [`/api/v1/events/${published.id}/registrations`, organizer, { ...paged, status: 'enum', organizationId: 'uuid', role: 'enum', q: 'q' }],
       ['/api/v1/admin/mail-messages', admin, { ...paged, status: 'enum' }],
+      ['/api/v1/articles', organizer, { ...paged, status: 'enum', language: 'enum', eventId: 'uuid' }],
       ['/api/v1/users', admin, { ...paged, q: 'q', role: 'enum', organizationId: 'uuid', active: 'enum' }],
       ['/api/v1/audit', admin, { ...paged, actorId: 'uuid', entityId: 'uuid', organizationId: 'uuid', from: 'time', to: 'time' }],
     ];
@@ -616,7 +650,7 @@ describe('bad-input sweep over /api/v1', () => {
       for (const actor of ep.actors()) {
         for (const f of ep.fields.filter((x) => !x.required)) {
           const res = await ep.send(actor)(wrap({ ...ep.base(), [f.name]: null }));
-          check(`${ep.label} as ${who(actor)} ${f.name}=null`, res, undefined, [200, 201, 204, 400, 401, 403, 404, 409]);
+          check(`${ep.label} as ${who(actor)} ${f.name}=null`, res, undefined, [200, 201, 202, 204, 400, 401, 403, 404, 409]);
         }
       }
     }
