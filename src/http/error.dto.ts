@@ -22,6 +22,10 @@ export class RowErrorDto {
   @ApiProperty({ type: 'integer', minimum: 0 }) row: number;
   @ApiProperty() field: string;
   @ApiProperty() message: string;
+  /** The problem's catalog key (under `errors.importRow.`), for pages that word it in the reader's language. */
+  @ApiPropertyOptional() code?: string;
+  /** The values its text needs (e.g. `value`, `max`). */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] } }) params?: Record<string, string | number>;
 }
 
 /** 422: a file that cannot be imported, with every bad row (nothing was imported). */

@@ -56,6 +56,8 @@ export interface RegistrationFilter {
   /** Units whose delegates are listed (a unit's subtree, from the organizations domain). */
   organizationIds?: string[];
   q?: string;
+  /** `name` (the default), `status` or `created`; a leading `-` reverses. */
+  sort?: string;
   page: number;
   pageSize: number;
 }
@@ -275,9 +277,15 @@ export class RegistrationsRepository {
       const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
       q.andWhere(`td_search_fold(r.full_name || ' ' || r.email) LIKE td_search_fold(:like)`, { like });
     }
+    // Vietnamese order, by given name (see database/vietnamese-order.ts), within any other chosen order.
+    const desc = f.sort?.startsWith('-') ? 'DESC' : 'ASC';
+    const by = f.sort?.replace(/^-/, '') ?? 'name';
+    if (by === 'status') q.orderBy('r.status', desc);
+    else if (by === 'created') q.orderBy('r.created_at', desc);
+    const nameOrder = desc === 'DESC' && by === 'name' ? viPersonOrder('r.full_name').replace(/COLLATE vi/g, 'COLLATE vi DESC') : viPersonOrder('r.full_name');
+    if (by === 'name') q.orderBy(nameOrder);
+    else q.addOrderBy(nameOrder);
     return q
-      // Vietnamese order, by given name (see database/vietnamese-order.ts).
-      .orderBy(viPersonOrder('r.full_name'))
       .addOrderBy('r.id', 'ASC')
       .skip((f.page - 1) * f.pageSize)
       .take(f.pageSize)

@@ -28,12 +28,23 @@ export function readForm(body: Record<string, unknown>, fields: Record<string, E
 }
 
 // class-validator constraint → i18n key of a field message that a person can act on.
+// The same rule has the same words in every form (the public form and the organizer's alike).
 const MESSAGE_KEYS: Record<string, string> = {
   minLength: 'form.required',
   isNotEmpty: 'form.required',
   isDefined: 'form.required',
   maxLength: 'form.tooLong',
+  isEmail: 'form.email',
+  min: 'form.min',
+  isPositive: 'form.min',
+  isInt: 'form.integer',
+  isUuid: 'form.choose',
+  isIn: 'form.choose',
+  isEnum: 'form.choose',
+  matches: 'form.invalid',
 };
+/** When several rules fail at once, the one that says most (e.g. "at least 0" rather than "not valid" three times). */
+const PRIORITY = ['form.required', 'form.tooLong', 'form.email', 'form.integer', 'form.min', 'form.choose', 'form.invalid'];
 
 function toFieldErrors(errors: ValidationError[]): FieldErrors {
   const out: FieldErrors = {};
@@ -43,11 +54,16 @@ function toFieldErrors(errors: ValidationError[]): FieldErrors {
       out[e.property] = [{ key: 'form.required' }];
       continue;
     }
-    out[e.property] = Object.entries(e.constraints ?? {}).map(([name, message]) => {
+    // One message per field: the most telling of the rules that failed.
+    const all = Object.entries(e.constraints ?? {}).map(([name, message]): FieldError => {
       const key = MESSAGE_KEYS[name] ?? 'form.invalid';
-      const max = /(\d+)/.exec(message)?.[1];
-      return key === 'form.tooLong' && max ? { key, params: { max: Number(max) } } : { key };
+      const n = /(-?\d+)/.exec(message)?.[1];
+      if (key === 'form.tooLong' && n) return { key, params: { max: Number(n) } };
+      if (key === 'form.min') return { key, params: { min: name === 'isPositive' ? 1 : Number(n ?? 0) } };
+      return { key };
     });
+    all.sort((a, b) => PRIORITY.indexOf(a.key) - PRIORITY.indexOf(b.key));
+    out[e.property] = all.slice(0, 1);
   }
   return out;
 }

@@ -219,7 +219,7 @@ describe('registration pages: delegate and organizer', () => {
       expect(q.text).toContain('Nguyễn Văn Đức');
       expect(q.text).not.toContain('Trần Thị Hoa');
       // The unit's name is shown, not its id.
-      expect(q.text).toContain('<td>Công đoàn Viên chức tỉnh</td>');
+      expect(q.text).toContain('<td data-label="Đơn vị">Công đoàn Viên chức tỉnh</td>');
       expect((await c.get(`${base}?role=press`)).text).toContain('1 đăng ký');
       expect((await c.get(`${base}?organizationId=${unit.id}`)).text).toContain('1 đăng ký');
       expect((await c.get(`${base}?status=waitlisted`)).text).toContain('0 đăng ký');

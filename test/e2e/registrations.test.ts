@@ -216,10 +216,10 @@ describe('registrations API (contract)', () => {
       expect(res.status).toBe(422);
       expect(res.body.statusCode).toBe(422);
       expect(res.body.errors).toEqual([
-        { row: 3, field: 'fullName', message: 'fullName is empty' },
-        { row: 4, field: 'organization', message: expect.stringContaining('not a unit') },
-        { row: 5, field: 'role', message: expect.stringContaining('not a role') },
-        { row: 5, field: 'email', message: expect.stringContaining('appears again') },
+        { row: 3, field: 'fullName', message: 'fullName is empty', code: 'required' },
+        { row: 4, field: 'organization', message: expect.stringContaining('not a unit'), code: 'unknownUnit', params: { value: expect.any(String) } },
+        { row: 5, field: 'role', message: expect.stringContaining('not a role'), code: 'role', params: { value: 'nhà báo' } },
+        { row: 5, field: 'email', message: expect.stringContaining('appears again'), code: 'emailRepeated', params: { email: expect.any(String), first: expect.any(Number) } },
       ]);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM registration WHERE event_id = $1`, [ev.id]);
       expect(n).toBe(0);

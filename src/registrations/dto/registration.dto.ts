@@ -114,6 +114,10 @@ export class CreateRegistrationDto {
 /** Organizer's edit: any field of the registration form; e-mail may change but not to one already registered for the event. */
 export class UpdateRegistrationDto extends PartialType(CreateRegistrationDto) {}
 
+/** How a registrations list may be ordered (`-` = descending). */
+export const REGISTRATION_SORTS = ['name', '-name', 'status', '-status', 'created', '-created'] as const;
+export type RegistrationSort = (typeof REGISTRATION_SORTS)[number];
+
 export class ListRegistrationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES })
   @IsOptional()
@@ -138,6 +142,12 @@ export class ListRegistrationsQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(100)
   q?: string;
+
+  /** Order of the list: by name (given name first, Vietnamese order; the default), status or time of registration; `-` reverses. */
+  @ApiPropertyOptional({ enum: REGISTRATION_SORTS, default: 'name' })
+  @IsOptional()
+  @IsIn(REGISTRATION_SORTS, { message: `sort must be one of ${REGISTRATION_SORTS.join(', ')}` })
+  sort?: RegistrationSort;
 }
 
 export class RegistrationPageDto extends PageMetaDto {

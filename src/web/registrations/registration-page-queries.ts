@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { viPersonOrder } from '../../database/vietnamese-order';
 import type { Locale } from '../i18n/i18n';
 
 /** A unit's name in the page language ($2): the English name on English pages where there is one. */
@@ -55,14 +56,39 @@ export class RegistrationPageQueries {
     );
   }
 
-  /** When each of `ids` (registrations of the event) was first checked in, at the door or a session. */
-  async checkInTimes(eventId: string, ids: string[]): Promise<Map<string, Date>> {
+  /** Each of `ids` (registrations of the event) with its first check-in (door or session): when, and its id (to undo it). */
+  async checkIns(eventId: string, ids: string[]): Promise<Map<string, { at: Date; checkInId: string }>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; at: Date }[] = await this.db.query(
-      `SELECT registration_id AS id, min(checked_in_at) AS at FROM check_in WHERE event_id = $1 AND registration_id = ANY($2::uuid[]) GROUP BY registration_id`,
+    const rows: { id: string; at: Date; checkInId: string }[] = await this.db.query(
+      `SELECT DISTINCT ON (registration_id) registration_id AS id, checked_in_at AS at, id AS "checkInId"
+         FROM check_in WHERE event_id = $1 AND registration_id = ANY($2::uuid[])
+        ORDER BY registration_id, (session_id IS NOT NULL), checked_in_at`,
       [eventId, ids],
     );
-    return new Map(rows.map((r) => [r.id, r.at]));
+    return new Map(rows.map((r) => [r.id, { at: r.at, checkInId: r.checkInId }]));
+  }
+
+  /** The waiting list of the event (ids), to tell after a cancellation who moved up. */
+  async waitlistedIds(eventId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM registration WHERE event_id = $1 AND status = 'waitlisted'`, [eventId]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Those of `ids` (registrations of the event) that are confirmed now. */
+  async confirmedIds(eventId: string, ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM registration WHERE event_id = $1 AND id = ANY($2::uuid[]) AND status = 'confirmed'`, [eventId, ids]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Names of those of `ids` (registrations of the event) that are confirmed now, in Vietnamese order. */
+  async confirmedNames(eventId: string, ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: { name: string }[] = await this.db.query(
+      `SELECT full_name AS name FROM registration WHERE event_id = $1 AND id = ANY($2::uuid[]) AND status = 'confirmed' ORDER BY ${viPersonOrder('full_name')}`,
+      [eventId, ids],
+    );
+    return rows.map((r) => r.name);
   }
 
   /**
