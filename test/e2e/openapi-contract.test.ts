@@ -17,6 +17,7 @@ import { CreateSessionDto, SessionSpeakerInputDto, UpdateSessionDto } from '../.
 import { CreateSpeakerDto, ListSpeakersQueryDto, UpdateSpeakerDto } from '../../src/speakers/dto/speaker.dto';
 import { CreateUserDto } from '../../src/users/dto/user.dto';
 import Ajv from 'ajv';
+import sharp from 'sharp';
 import addFormats from 'ajv-formats';
 
 // The endpoints of shared/api.md built so far (auth, users, organizations, speakers, events and
@@ -58,6 +59,14 @@ const CONTRACT: [method: string, path: string][] = [
   ['post', '/api/v1/events/{id}/check-ins'],
   ['delete', '/api/v1/check-ins/{id}'],
   ['get', '/api/v1/events/{id}/check-ins/stats'],
+  ['put', '/api/v1/events/{id}/recap'],
+  ['post', '/api/v1/events/{id}/photos'],
+  ['post', '/api/v1/events/{id}/articles'],
+  ['get', '/api/v1/articles/{id}'],
+  ['patch', '/api/v1/articles/{id}'],
+  ['post', '/api/v1/articles/{id}/publish'],
+  ['post', '/api/v1/articles/{id}/unpublish'],
+  ['get', '/api/v1/articles'],
 ];
 
 // Statuses api.md names for particular endpoints, beyond the ones every endpoint of its kind has.
@@ -369,6 +378,28 @@ describe('OpenAPI document and the REST contract', () => {
     await http().get(`${api}/audit?entity=user`).set(admin.auth).expect(200);
     await http().post(`${api}/users/${staff.id}/sign-out-everywhere`).set(admin.auth).expect(204);
     await http().post(`${api}/auth/sign-out-everywhere`).set(organizer.auth).expect(204);
+
+    // Recap and articles (issue 10), by an organizer signed in now (the one above signed out everywhere).
+    const writer = await createActor(t, admin, 'organizer', unit.id);
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    await http().put(`${api}/events/${later.id}/recap`).set(writer.auth).send({ highlights: ['Đoạn một.'], author: 'Minh Anh' }).expect(200);
+    await http().get(`${api}/events/${later.id}/recap`).set(writer.auth).expect(200);
+    const photo = await http().post(`${api}/events/${later.id}/photos`).set(writer.auth).field('caption', 'Ảnh').attach('file', jpeg, 'a.jpg').expect(201);
+    await http().post(`${api}/events/${later.id}/photos`).set(writer.auth).field('caption', 'Ảnh').attach('file', Buffer.from('text'), 'a.jpg').expect(400);
+    const article = (await http().post(`${api}/events/${later.id}/articles`).set(writer.auth).send({ language: 'vi' }).expect(202)).body;
+    const written = async () => {
+      for (let i = 0; i < 300 && (await http().get(`${api}/articles/${article.id}`).set(writer.auth).expect(200)).body.status === 'generating'; i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await written();
+    await http().patch(`${api}/articles/${article.id}`).set(writer.auth).send({ title: 'Tiêu đề đã sửa' }).expect(200);
+    await http().post(`${api}/events/${later.id}/articles`).set(writer.auth).send({ language: 'vi' }).expect(409);
+    await http().post(`${api}/events/${later.id}/articles`).set(writer.auth).send({ language: 'vi', overwriteEdits: true }).expect(202);
+    await written();
+    await http().post(`${api}/articles/${article.id}/restore-previous`).set(writer.auth).expect(200);
+    await http().post(`${api}/articles/${article.id}/publish`).set(writer.auth).expect(200);
+    await http().get(`${api}/articles?eventId=${later.id}&status=published`).set(writer.auth).expect(200);
+    await http().post(`${api}/articles/${article.id}/unpublish`).set(writer.auth).expect(200);
+    await http().delete(`${api}/photos/${photo.body.id}`).set(writer.auth).expect(204);
 
     const missing = t.contract.operations().filter((op) => !t.contract.exercised.has(op));
     expect(missing).toEqual([]);
