@@ -242,6 +242,17 @@ describe('recap and articles (API)', () => {
     await t.http().post(`${api}/events/${event.id}/articles`).set(organizer.auth).send({ language: 'vi', overwriteEdits: true }).expect(409);
   });
 
+  it('two articles with the same title get different slugs (the second ends in -2)', async () => {
+    const slugs: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ev = await createPublishedEvent(t, organizer, { title: 'Đào tạo nghiệp vụ' });
+      const res = await t.http().post(`${api}/events/${ev.id}/articles`).set(organizer.auth).send({ language: 'vi' }).expect(202);
+      await waitForArticle(t, organizer, res.body.id, ['draft']);
+      slugs.push((await t.http().post(`${api}/articles/${res.body.id}/publish`).set(organizer.auth).expect(200)).body.slug);
+    }
+    expect(slugs).toEqual(['lien-doan-lao-dong-tinh-binh-duong-tap-huan-dao-tao-nghiep-vu', 'lien-doan-lao-dong-tinh-binh-duong-tap-huan-dao-tao-nghiep-vu-2']);
+  });
+
   it('the English article follows its own conventions', async () => {
     const res = await t.http().post(`${api}/events/${event.id}/articles`).set(organizer.auth).send({ language: 'en' }).expect(202);
     const a = await waitForArticle(t, organizer, res.body.id, ['draft']);
