@@ -14,6 +14,12 @@ import { GenerateArticleDto } from './dto/article.dto';
 import { photoUrl } from './photo-storage';
 import { RecapRepository } from './recap.repository';
 
+/**
+ * A generation still `generating` after this long lost its job (e.g. BullMQ failed it as stalled
+ * without running the processor): a new request starts another one instead of waiting for it.
+ */
+const STALE_GENERATION_MS = 5 * 60_000;
+
 /** Events an article can be written about: it has happened, or is happening. */
 const ARTICLE_EVENT_STATUSES = ['published', 'completed'];
 
@@ -47,7 +53,8 @@ export class ArticleGenerationService {
     return this.articles.transaction(async (manager) => {
       const { article, created } = await this.articles.lockOrCreate(manager, eventId, dto.language);
       if (!created) {
-        if (article.status === 'generating') return article;
+        // Already on its way; unless it has waited so long that its job was surely lost (then ask again).
+        if (article.status === 'generating' && Date.now() - article.updatedAt.getTime() < STALE_GENERATION_MS) return article;
         if (article.status === 'published') {
           throw new ConflictError('the article is published; unpublish it before generating it again', { status: article.status }, { code: 'article.published' });
         }

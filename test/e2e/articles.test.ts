@@ -287,6 +287,22 @@ describe('recap and articles (API)', () => {
     await t.http().post(`${api}/articles/${a.id}/publish`).set(organizer.auth).expect(409);
   });
 
+  it('asking again while an article is generating changes nothing, unless its generation was lost long ago', async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    // A generation whose job was lost: 'generating' for ten minutes.
+    const [row] = await t.dataSource.query(`INSERT INTO article (event_id, language, status, updated_at) VALUES ($1, 'vi', 'generating', now() - interval '10 minutes') RETURNING id`, [ev.id]);
+    const again = await t.http().post(`${api}/events/${ev.id}/articles`).set(organizer.auth).send({ language: 'vi' }).expect(202);
+    expect(again.body.id).toBe(row.id);
+    const a = await waitForArticle(t, organizer, row.id, ['draft']);
+    expect(a.title).toMatch(/tập huấn/);
+    const [{ generation }] = await t.dataSource.query(`SELECT generation FROM article WHERE id = $1`, [row.id]);
+    expect(generation).toBe(2);
+    // A fresh one is not asked twice.
+    await t.dataSource.query(`UPDATE article SET status = 'generating', updated_at = now() WHERE id = $1`, [row.id]);
+    await t.http().post(`${api}/events/${ev.id}/articles`).set(organizer.auth).send({ language: 'vi' }).expect(202);
+    expect((await t.dataSource.query(`SELECT generation FROM article WHERE id = $1`, [row.id]))[0].generation).toBe(2);
+  });
+
   it('a draft or cancelled event takes no recap, photo or article (409)', async () => {
     const draft = await createPublishedEvent(t, organizer);
     await t.http().post(`${api}/events/${draft.id}/cancel`).set(organizer.auth).expect(200);
