@@ -8,7 +8,8 @@
   fetch('/api/v1/articles?eventId=' + encodeURIComponent(d.eventArticles), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (page) {
-      if (!page) return;
+      // A role that may not read articles (the check-in staff) sees no box.
+      if (!page) { box.hidden = true; return; }
       if (!page.items.length) {
         var none = document.createElement('li');
         none.textContent = d.none;
