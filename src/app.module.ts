@@ -20,6 +20,7 @@ import { HttpExceptionFilter } from './http/http-exception.filter';
 import { AppLogger } from './http/app-logger';
 import { requestLogging } from './http/log-redaction';
 import { MailModule } from './mail/mail.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
 import { RegistrationsModule } from './registrations/registrations.module';
@@ -68,7 +69,7 @@ function withDestination(destination: DestinationStream | undefined, options: Pi
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule, ArticlePagesModule];
+  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule, ArticlePagesModule, InvitationsModule];
 }
 
 @Module({})

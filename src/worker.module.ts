@@ -4,6 +4,9 @@ import { ArticleGenerateProcessor } from './articles/article-generate.processor'
 import { ArticlesModule } from './articles/articles.module';
 import { MailSendProcessor } from './mail/mail-send.processor';
 import { MailModule } from './mail/mail.module';
+import { InvitationFanoutProcessor } from './invitations/invitation-fanout.processor';
+import { InvitationsModule } from './invitations/invitations.module';
+import { ReminderFireProcessor, ReminderPlanProcessor } from './invitations/reminders';
 import { ArticlesQueueWorker, EventsQueueWorker, JobProcessorRegistry, MailQueueWorker } from './queue/queue-workers';
 import { SystemPingProcessor } from './queue/system-ping.processor';
 
@@ -13,7 +16,7 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
  * per queue routes each job to its @ProcessorOf class listed here.
  */
 @Module({
-  imports: [DiscoveryModule, MailModule, ArticlesModule],
+  imports: [DiscoveryModule, MailModule, ArticlesModule, InvitationsModule],
   providers: [
     JobProcessorRegistry,
     MailQueueWorker,
@@ -21,6 +24,9 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
     ArticlesQueueWorker,
     SystemPingProcessor,
     MailSendProcessor,
+    InvitationFanoutProcessor,
+    ReminderPlanProcessor,
+    ReminderFireProcessor,
     ArticleGenerateProcessor,
   ],
 })

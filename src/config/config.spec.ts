@@ -121,6 +121,7 @@ describe('loadConfig', () => {
       [
         'NODE_ENV', 'PORT', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'MAIL_FROM',
         'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'APP_ROLE', 'STORAGE_DIR', 'MIGRATIONS_RUN', 'LOG_LEVEL',
+        'SMTP_RATE_PER_SECOND', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY',
       ].sort(),
     );
   });
@@ -132,6 +133,8 @@ describe('loadConfig', () => {
       ['production without JWT_SECRET', { NODE_ENV: 'production' }, 'JWT_SECRET'],
       ['JWT_SECRET too short', { JWT_SECRET: 'short' }, 'JWT_SECRET'],
       ['SMTP_URL with another protocol', { SMTP_URL: 'http://x' }, 'SMTP_URL'],
+      ['SMTP_RATE_PER_SECOND negative', { SMTP_RATE_PER_SECOND: '-1' }, 'SMTP_RATE_PER_SECOND'],
+      ['DKIM_DOMAIN without its key', { DKIM_DOMAIN: 'td.example', DKIM_SELECTOR: 's1' }, 'DKIM_PRIVATE_KEY'],
       ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'admin@example.org' }, 'ADMIN_PASSWORD'],
       ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_EMAIL'],
       ['ADMIN_EMAIL not an e-mail', { ADMIN_EMAIL: 'admin', ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_EMAIL'],

@@ -38,6 +38,12 @@ export const envSchema = z
     SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), url(['smtp', 'smtps']).optional()),
     /** Sender of every mail */
     MAIL_FROM: z.string().min(3).default('TrainingDesk <no-reply@localhost>'),
+    /** Mails per second over all workers (BullMQ's limiter); 0 = no limit */
+    SMTP_RATE_PER_SECOND: z.coerce.number('must be a number').int('must be a whole number').min(0, 'must be 0 or more').default(0),
+    /** DKIM signing (optional): the signing domain, the selector and the private key (PEM, \n for newlines) */
+    DKIM_DOMAIN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+    DKIM_SELECTOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+    DKIM_PRIVATE_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }).optional()),
     /** The first admin, created at start when there are no users */
     ADMIN_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email('must be an e-mail address').optional()),
     ADMIN_PASSWORD: z.preprocess(
@@ -64,6 +70,11 @@ export const envSchema = z
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    const dkim = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY];
+    if (dkim.some(Boolean) && !dkim.every(Boolean)) {
+      const missing = (['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const).find((k) => !env[k])!;
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other DKIM_* variables' });
+    }
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
       ctx.addIssue({
         code: 'custom',
@@ -87,6 +98,10 @@ export interface AppConfig {
   queuePrefix: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** Mails per second over all workers; 0 = unlimited. */
+  smtpRatePerSecond: number;
+  /** DKIM signing of outgoing mail, when configured. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   adminEmail?: string;
   adminPassword?: string;
   jwtSecret: string;
@@ -132,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: e.QUEUE_PREFIX,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smtpRatePerSecond: e.SMTP_RATE_PER_SECOND,
+    dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') } : null,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword: e.ADMIN_PASSWORD,
     // A random secret per start keeps development safe by default; tokens die with the process.

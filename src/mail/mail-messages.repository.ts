@@ -4,7 +4,13 @@ import { EntityManager, Not, In, Repository } from 'typeorm';
 import { MailMessage, MailStatus } from './mail-message.entity';
 
 /** A mail_message row to insert (the columns with defaults are left out). */
-export type NewMailMessage = Omit<MailMessage, 'createdAt' | 'sentAt' | 'status' | 'attempts' | 'lastError' | 'transport' | 'messageId'>;
+export type NewMailMessage = Omit<MailMessage, 'createdAt' | 'sentAt' | 'status' | 'attempts' | 'lastError' | 'transport' | 'messageId' | 'sendingAt' | 'retries'>;
+
+/**
+ * How long a claim (`sending`) protects a message from another run of its job: longer than one
+ * SMTP transaction can take (MailTransport's timeouts add up to 40 s).
+ */
+export const SENDING_LEASE_MS = 45_000;
 
 @Injectable()
 export class MailMessagesRepository {
@@ -29,7 +35,7 @@ export class MailMessagesRepository {
       where: status ? { status } : {},
       select: {
         id: true, toAddress: true, toName: true, template: true, locale: true, subject: true, registrationId: true,
-        kind: true, status: true, attempts: true, lastError: true, transport: true, messageId: true, createdAt: true, sentAt: true,
+        kind: true, status: true, attempts: true, lastError: true, transport: true, messageId: true, createdAt: true, sentAt: true, eventId: true, batchId: true,
       },
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: (page - 1) * pageSize,
@@ -37,15 +43,80 @@ export class MailMessagesRepository {
     });
   }
 
-  /** Delivered (or kept locally) on this attempt; a row already delivered is left alone. */
-  async markDelivered(id: string, fields: { status: 'sent' | 'stored'; transport: 'smtp' | 'local'; messageId: string | null; attempts: number }): Promise<void> {
-    await this.repo.update({ id, status: Not(In(['sent', 'stored'])) }, { ...fields, lastError: null, sentAt: new Date() });
+  /**
+   * Claims a message for one SMTP transaction: `queued` becomes `sending`, atomically. Another run
+   * of the same job that finds it `sending` gets `busyForMs` while the claim is younger than
+   * SENDING_LEASE_MS (the first run may still be talking to the server); an older claim belonged to
+   * a worker that died mid-send and is taken over (`takenOver`: that message may have reached the
+   * server already). `sent`, `stored` ('done') and `failed` (until a manual retry puts it back to
+   * `queued`) are never claimed.
+   */
+  async claimForSending(id: string, attempt: number): Promise<{ message: MailMessage; takenOver: boolean } | { busyForMs: number } | 'done' | null> {
+    // One statement (the row lock of the UPDATE decides between two runs), one round trip.
+    const [rows]: [Record<string, unknown>[], number] = await this.repo.manager.query(
+      `WITH old AS (SELECT id, status AS old_status FROM mail_message WHERE id = $1 FOR UPDATE)
+       UPDATE mail_message m
+          SET status = 'sending', sending_at = now(), attempts = GREATEST(m.attempts, $2)
+         FROM old
+        WHERE m.id = old.id
+          AND (m.status = 'queued' OR (m.status = 'sending' AND (m.sending_at IS NULL OR m.sending_at < now() - make_interval(secs => $3))))
+        RETURNING m.*, old.old_status`,
+      [id, attempt, SENDING_LEASE_MS / 1000],
+    );
+    if (rows.length) {
+      const row = rows[0];
+      const message = this.repo.create(this.repo.manager.connection.getMetadata(MailMessage).columns.reduce<Record<string, unknown>>((acc, c) => {
+        acc[c.propertyName] = row[c.databaseName];
+        return acc;
+      }, {}) as unknown as MailMessage);
+      return { message, takenOver: row.old_status === 'sending' };
+    }
+    const [now]: { status: string; ageMs: number | null }[] = await this.repo.manager.query(
+      `SELECT status, (extract(epoch FROM now() - sending_at) * 1000)::float8 AS "ageMs" FROM mail_message WHERE id = $1`,
+      [id],
+    );
+    if (!now) return null;
+    if (now.status === 'sending') return { busyForMs: Math.max(0, SENDING_LEASE_MS - (now.ageMs ?? 0)) };
+    return 'done';
   }
 
+  /** A claim given back before anything was sent. */
+  async releaseClaim(id: string): Promise<void> {
+    await this.repo.update({ id, status: 'sending' }, { status: 'queued', sendingAt: null });
+  }
+
+  /** Failed messages among `ids` back to `queued` (a manual retry); returns them with their new retry number. */
+  async requeueFailed(manager: EntityManager, ids: string[]): Promise<{ id: string; retries: number }[]> {
+    if (!ids.length) return [];
+    const [rows]: [{ id: string; retries: number }[], number] = await manager.query(
+      `UPDATE mail_message SET status = 'queued', retries = retries + 1, attempts = 0, sending_at = NULL
+        WHERE id = ANY($1::uuid[]) AND status = 'failed'
+        RETURNING id, retries`,
+      [ids],
+    );
+    return rows;
+  }
+
+  /** A registration's mails, newest first (its mail history), without the bodies. */
+  findByRegistration(registrationId: string): Promise<MailMessage[]> {
+    return this.repo.find({
+      where: { registrationId },
+      select: { id: true, toAddress: true, toName: true, template: true, locale: true, subject: true, registrationId: true, kind: true, status: true, attempts: true, lastError: true, transport: true, messageId: true, createdAt: true, sentAt: true, eventId: true, batchId: true, retries: true, sendingAt: true },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: 200,
+    });
+  }
+
+  /** Delivered (or kept locally) on this attempt; a row already delivered is left alone. */
+  async markDelivered(id: string, fields: { status: 'sent' | 'stored'; transport: 'smtp' | 'local'; messageId: string | null; attempts: number }): Promise<void> {
+    await this.repo.update({ id, status: Not(In(['sent', 'stored'])) }, { ...fields, lastError: null, sentAt: new Date(), sendingAt: null });
+  }
+
+  /** A failed attempt: `queued` again for the retry, or `failed` for good (permanent, or the last attempt). */
   async recordFailure(id: string, attempts: number, error: string, final: boolean): Promise<void> {
     await this.repo.update(
       { id, status: Not(In(['sent', 'stored'])) },
-      { attempts, lastError: error.slice(0, 4000), status: final ? 'failed' : 'queued' },
+      { attempts, lastError: error.slice(0, 4000), status: final ? 'failed' : 'queued', sendingAt: null },
     );
   }
 }

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobContext, JobProcessor, ProcessorOf } from '../queue/job-processor';
 import { JobPayloads } from '../queue/jobs';
 import { MailMessage } from './mail-message.entity';
@@ -7,15 +9,28 @@ import { MailTransport } from './mail-transport';
 import { PERSONAL_LINK_PLACEHOLDER, PersonalLinks } from '../registrations/personal-links';
 
 /**
- * `mail.send`: delivers one mail_message. Idempotent: a message already
- * sent or stored is left alone. Without SMTP the message is kept in the
- * local outbox (status `stored`). A failure to send is recorded and rethrown
- * so BullMQ retries; the last attempt leaves the message `failed`. A mail
- * sent whose delivery could not be recorded (the database connection was
- * lost) is remembered with the job in Redis, and the retry only records it.
+ * `mail.send`: delivers one mail_message, at most once as far as this side can know.
+ *
+ * 1. Claim: in a transaction the row goes `queued` → `sending` (MailMessagesRepository.claimForSending);
+ *    a row already `sent`/`stored` is left alone, so a job that runs twice sends once.
+ * 2. Send through the pooled transport, with the row's own Message-ID.
+ * 3. Record `sent` with the SMTP message id. If that write is lost (database gone), the id is
+ *    remembered with the job in Redis and the retry only records it.
+ *
+ * Failures: a 5xx reply is permanent: the row is `failed` at once with the server's reply and the
+ * job stops (UnrecoverableError); 4xx replies, connection errors and timeouts are transient: the
+ * row goes back to `queued` and BullMQ retries with exponential backoff and jitter (the job
+ * options), the last attempt leaving it `failed`.
+ *
+ * The one window that can send twice: a worker killed (SIGKILL, power loss) after the server
+ * accepted the message and before step 3. Its job comes back as stalled; the claim is then older
+ * than its lease, so the message is sent again (same Message-ID, which receivers can deduplicate).
+ * Losing it instead would be worse. Without SMTP the message is kept in the local outbox (`stored`).
  */
 @ProcessorOf('mail.send')
 export class MailSendProcessor implements JobProcessor<'mail.send'> {
+  private readonly logger = new Logger(MailSendProcessor.name);
+
   constructor(
     private readonly messages: MailMessagesRepository,
     private readonly transport: MailTransport,
@@ -23,26 +38,50 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
   ) {}
 
   async process({ messageId }: JobPayloads['mail.send'], ctx: JobContext): Promise<void> {
-    const m = await this.messages.findById(messageId);
-    // The row is written in the outbox row's transaction, so this means it was deleted since.
-    if (!m) throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
-    if (m.status === 'sent' || m.status === 'stored') return;
-    if (this.transport.kind === 'local') {
-      await this.messages.markDelivered(m.id, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
-      return;
-    }
     // An earlier attempt sent it but could not record that (the database connection was lost):
     // record it now, never send it twice.
     const sentBefore = ctx.remembered?.smtpMessageId;
     if (typeof sentBefore === 'string') {
-      await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: sentBefore, attempts: ctx.attempt });
+      await this.messages.markDelivered(messageId, { status: 'sent', transport: 'smtp', messageId: sentBefore, attempts: ctx.attempt });
       return;
+    }
+    if (this.transport.kind === 'local') {
+      const m = await this.messages.findById(messageId);
+      if (!m) throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
+      if (m.status === 'sent' || m.status === 'stored') return;
+      await this.messages.markDelivered(m.id, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
+      return;
+    }
+    let claim = await this.messages.claimForSending(messageId, ctx.attempt);
+    // Another run holds a fresh claim (its worker lost the job's lock but may still be sending):
+    // wait out the claim, holding this job, then look again.
+    if (claim && typeof claim === 'object' && 'busyForMs' in claim) {
+      await sleep(claim.busyForMs + 100);
+      claim = await this.messages.claimForSending(messageId, ctx.attempt);
+    }
+    // The row is written in the outbox row's transaction, so this means it was deleted since.
+    if (!claim) throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
+    if (claim === 'done') return;
+    if ('busyForMs' in claim) throw new Error(`mail_message ${messageId} is still being sent by another worker`);
+    const m = claim.message;
+    if (claim.takenOver) this.logger.warn(`mail_message ${m.id}: taking over a send whose worker stopped mid-way; the recipient may get it twice (same Message-ID)`);
+    let filled: MailMessage;
+    try {
+      filled = await this.withCurrentLink(m);
+    } catch (err) {
+      // Nothing was sent: give the claim back so the retry need not wait out its lease.
+      await this.messages.releaseClaim(m.id).catch(() => undefined);
+      if (err instanceof UnrecoverableError) await this.messages.recordFailure(m.id, ctx.attempt, err.message, true).catch(() => undefined);
+      throw err;
     }
     let smtpId: string;
     try {
-      smtpId = await this.transport.send(await this.withCurrentLink(m));
+      smtpId = await this.transport.send(filled);
     } catch (err) {
-      await this.messages.recordFailure(m.id, ctx.attempt, (err as Error).message, ctx.isFinalAttempt);
+      const permanent = err instanceof UnrecoverableError || MailTransport.classify(err) === 'permanent';
+      const reason = describe(err);
+      await this.messages.recordFailure(m.id, ctx.attempt, reason, permanent || ctx.isFinalAttempt);
+      if (permanent) throw new UnrecoverableError(reason);
       throw err;
     }
     try {
@@ -61,4 +100,12 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
     if (!token) throw new UnrecoverableError(`mail_message ${m.id}: its registration no longer exists, so it has no personal link`);
     return { ...m, html: PersonalLinks.fill(m.html, token), text: PersonalLinks.fill(m.text, token) };
   }
+}
+
+/** The server's reply when there is one (`550 5.1.1 mailbox unavailable`), else the error's message. */
+function describe(err: unknown): string {
+  const e = err as { response?: unknown; message?: unknown; code?: unknown };
+  if (typeof e?.response === 'string' && e.response) return e.response;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return typeof e?.code === 'string' && !message.includes(e.code) ? `${e.code}: ${message}` : message;
 }

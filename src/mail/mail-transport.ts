@@ -1,14 +1,20 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { MailMessage } from './mail-message.entity';
+import { MailMessage, StoredAttachment } from './mail-message.entity';
 
 type Transporter = ReturnType<typeof createTransport>;
 
+/** Whether a failed send may succeed later (4xx, connection trouble, timeouts) or never will (5xx). */
+export type SendFailure = 'transient' | 'permanent';
+
 /**
  * The SMTP side of mail: one pooled nodemailer transport per process,
- * created on first use, closed at shutdown. Without SMTP_URL there is no
- * transport and mail is kept in the local outbox instead.
+ * created on first use, closed at shutdown; DKIM-signed when configured.
+ * Without SMTP_URL there is no transport and mail is kept in the local
+ * outbox instead. The rate (SMTP_RATE_PER_SECOND) is BullMQ's limiter on
+ * the mail queue, shared by every worker (see MailRateLimit), not a
+ * per-process throttle here.
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
@@ -21,16 +27,41 @@ export class MailTransport implements OnApplicationShutdown {
     return this.config.smtpUrl ? 'smtp' : 'local';
   }
 
-  /** Sends a stored message; returns the SMTP Message-ID. */
+  /**
+   * Sends a stored message; returns the SMTP Message-ID. The Message-ID is the row's own
+   * (`<id@host>`), so a message sent twice (a worker killed mid-send, see MailSendProcessor)
+   * is recognisable as one message by the receiving side.
+   */
   async send(m: MailMessage): Promise<string> {
     const info = await this.pool().sendMail({
       to: m.toName ? { name: m.toName, address: m.toAddress } : m.toAddress,
       subject: m.subject,
       html: m.html,
       text: m.text,
-      attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, encoding: 'base64' })),
+      messageId: MailTransport.messageIdOf(m.id, this.config.mailFrom),
+      attachments: await Promise.all((m.attachments ?? []).map(async (a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: await attachmentContent(a),
+        ...(a.cid ? { cid: a.cid, contentDisposition: 'inline' as const } : {}),
+      }))),
     });
     return String(info.messageId);
+  }
+
+  /** The Message-ID header of mail_message `id`. */
+  static messageIdOf(id: string, mailFrom: string): string {
+    const domain = /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'trainingdesk';
+    return `<${id}@${domain}>`;
+  }
+
+  /**
+   * Classifies a nodemailer error: a 5xx reply is permanent (the server refused this message or
+   * recipient, retrying will not help); 4xx replies, connection errors and timeouts are transient.
+   */
+  static classify(err: unknown): SendFailure {
+    const code = Number((err as { responseCode?: unknown })?.responseCode);
+    return code >= 500 && code < 600 ? 'permanent' : 'transient';
   }
 
   onApplicationShutdown(): void {
@@ -41,9 +72,29 @@ export class MailTransport implements OnApplicationShutdown {
   private pool(): Transporter {
     if (!this.config.smtpUrl) throw new Error('SMTP_URL is not set');
     this.transporter ??= createTransport(
-      { url: this.config.smtpUrl, pool: true, maxConnections: 8, maxMessages: 1000 },
+      {
+        url: this.config.smtpUrl,
+        pool: true,
+        maxConnections: 8,
+        maxMessages: 1000,
+        // Bounded, so that one send never outlives the claim on its message (SENDING_LEASE_MS).
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+        ...(this.config.dkim ? { dkim: this.config.dkim } : {}),
+      },
       { from: this.config.mailFrom },
     );
     return this.transporter;
   }
+}
+
+/** The bytes of a stored attachment: its content, or the QR code it stands for, drawn now. */
+export async function attachmentContent(a: StoredAttachment): Promise<Buffer> {
+  if (a.content !== undefined) return Buffer.from(a.content, 'base64');
+  if (a.qrCode) {
+    const { default: QRCode } = await import('qrcode');
+    return QRCode.toBuffer(a.qrCode, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  }
+  return Buffer.alloc(0);
 }

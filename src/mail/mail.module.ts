@@ -7,6 +7,7 @@ import { MailMessagesService } from './mail-messages.service';
 import { MailRenderer } from './mail-renderer';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail-transport';
+import { MailRateLimit } from './mail-rate-limit';
 import { PersonalLinksModule } from '../registrations/personal-links.module';
 
 /**
@@ -17,7 +18,7 @@ import { PersonalLinksModule } from '../registrations/personal-links.module';
 @Module({
   imports: [TypeOrmModule.forFeature([MailMessage]), PersonalLinksModule],
   controllers: [MailMessagesController],
-  providers: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport],
+  providers: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport, MailRateLimit],
   exports: [MailRenderer, MailService, MailMessagesService, MailMessagesRepository, MailTransport, PersonalLinksModule],
 })
 export class MailModule {}

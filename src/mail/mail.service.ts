@@ -17,10 +17,16 @@ export interface MailRequest {
   locale: MailLocale;
   /** The template's variables (escaped when rendered). */
   data: Record<string, unknown>;
-  /** A string content is taken as UTF-8 text (e.g. an .ics file). */
-  attachments?: { filename: string; contentType: string; content: Buffer | string }[];
+  /**
+   * A string content is taken as UTF-8 text (e.g. an .ics file). `cid` makes it inline
+   * (`<img src="cid:…">`); `qrCode` instead of content: the PNG of that code, drawn when sent.
+   */
+  attachments?: { filename: string; contentType: string; content?: Buffer | string; cid?: string; qrCode?: string }[];
   registrationId?: string;
   kind?: string;
+  eventId?: string;
+  /** The invitation batch that writes it. */
+  batchId?: string;
 }
 
 /** A mail validated and rendered but not yet written: its mail_message row and the outbox row that sends it. */
@@ -58,6 +64,17 @@ export class MailService {
     return mails.map((m) => m.message.id);
   }
 
+  /**
+   * Sends failed messages again: each goes back to `queued` with a new job (`<id>-r<n>`; the
+   * failed job keeps its own id in BullMQ's history). Only `failed` ones: a message sent or on its
+   * way is never sent again. Returns the ids put back.
+   */
+  async retry(manager: EntityManager, ids: string[]): Promise<string[]> {
+    const requeued = await this.messages.requeueFailed(manager, ids);
+    await this.outbox.addMany(manager, requeued.map((m) => this.outbox.row('mail.send', { messageId: m.id }, { key: `${m.id}-r${m.retries}` })));
+    return requeued.map((m) => m.id);
+  }
+
   /** Rows from prepare() were committed by the caller's own statement: the relay takes them now. */
   written(): void {
     this.outbox.written();
@@ -88,11 +105,15 @@ export class MailService {
         ? msg.attachments.map((a) => ({
             filename: a.filename,
             contentType: a.contentType,
-            content: (typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content).toString('base64'),
+            ...(a.content !== undefined ? { content: (typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content).toString('base64') } : {}),
+            ...(a.cid ? { cid: a.cid } : {}),
+            ...(a.qrCode ? { qrCode: a.qrCode } : {}),
           }))
         : null,
       registrationId: msg.registrationId ?? null,
       kind: msg.kind ?? null,
+      eventId: msg.eventId ?? null,
+      batchId: msg.batchId ?? null,
     };
     return { message, job: this.outbox.row('mail.send', { messageId: id }, { key: id }) };
   }

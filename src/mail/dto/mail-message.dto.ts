@@ -13,7 +13,7 @@ export class MailMessageDto {
   @ApiProperty() template: string;
   @ApiProperty({ enum: ['vi', 'en'] }) locale: 'vi' | 'en';
   @ApiProperty() subject: string;
-  /** queued → sent (SMTP) or stored (no SMTP_URL: the local outbox); failed after the last attempt. */
+  /** queued → sending → sent (SMTP) or stored (no SMTP_URL: the local outbox); failed: refused for good (5xx) or out of attempts. */
   @ApiProperty({ enum: MAIL_STATUSES }) status: MailStatus;
   @ApiProperty() attempts: number;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
@@ -23,6 +23,9 @@ export class MailMessageDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) registrationId: string | null;
   /** What the mail is about, e.g. `registration-confirmed`. */
   @ApiProperty({ nullable: true, type: String }) kind: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) eventId: string | null;
+  /** The invitation batch that wrote it. */
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) batchId: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) sentAt: Date | null;
 
@@ -41,6 +44,8 @@ export class MailMessageDto {
       messageId: m.messageId,
       registrationId: m.registrationId,
       kind: m.kind,
+      eventId: m.eventId ?? null,
+      batchId: m.batchId ?? null,
       createdAt: m.createdAt,
       sentAt: m.sentAt,
     };
@@ -52,10 +57,14 @@ export class MailMessagePageDto extends PageMetaDto {
 }
 
 export class MailAttachmentInfoDto {
+  /** Its position in the mail, for GET /admin/mail-messages/:id/attachments/:index. */
+  @ApiProperty() index: number;
   @ApiProperty() filename: string;
   @ApiProperty() contentType: string;
-  /** Size in bytes. */
+  /** Size in bytes as stored (0 for a QR code, drawn when the mail is sent or shown). */
   @ApiProperty() size: number;
+  /** Set for an inline part, shown in the HTML as `cid:<cid>`. */
+  @ApiProperty({ nullable: true, type: String }) cid: string | null;
 }
 
 /** One mail with its rendered bodies (the HTML is the escaped render; show it in a sandboxed iframe). */
@@ -70,10 +79,12 @@ export class MailMessageDetailDto extends MailMessageDto {
       ...MailMessageDto.from(m),
       html: PersonalLinks.fill(m.html, MASKED_TOKEN),
       text: PersonalLinks.fill(m.text, MASKED_TOKEN),
-      attachments: (m.attachments ?? []).map((a) => ({
+      attachments: (m.attachments ?? []).map((a, index) => ({
+        index,
         filename: a.filename,
         contentType: a.contentType,
-        size: Buffer.byteLength(a.content, 'base64'),
+        size: a.content ? Buffer.byteLength(a.content, 'base64') : 0,
+        cid: a.cid ?? null,
       })),
     };
   }
