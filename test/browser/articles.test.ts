@@ -88,6 +88,8 @@ describe('articles in Chromium: an organizer writes the recap, generates, edits 
   it('generates the Vietnamese article; the page updates when it is written', async () => {
     await page.locator('.article-lang[data-language="vi"]').getByRole('button', { name: 'Viết bài' }).click();
     await page.waitForSelector('.article-lang[data-language="vi"] .status-draft', { timeout: 30_000 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: join(SHOTS, 'article-recap.png'), fullPage: true });
     await page.locator('.article-lang[data-language="vi"]').getByRole('link', { name: 'Sửa bài' }).click();
     await page.waitForURL('**/articles/*/edit');
     await expect(page.locator('#article-preview .news-lead').textContent()).resolves.toBe('Sáng 15/3, Liên đoàn Lao động (LĐLĐ) tỉnh Bình Dương tổ chức tập huấn "Nghiệp vụ công tác tài chính công đoàn".');
@@ -99,6 +101,7 @@ describe('articles in Chromium: an organizer writes the recap, generates, edits 
     expect(text).toContain('cùng hơn 20 đại biểu là cán bộ làm công tác tài chính');
     await body.fill(text.replace('Các học viên trao đổi nhiều tình huống thực tế.', 'Các học viên trao đổi hơn 30 tình huống thực tế.'));
     await expect(page.locator('#article-preview').getByText('Các học viên trao đổi hơn 30 tình huống thực tế.').count()).resolves.toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'article-editor.png'), fullPage: true });
     await page.getByRole('button', { name: 'Lưu bài' }).click();
     await page.waitForURL('**/edit?saved=article');
     await page.getByRole('button', { name: 'Đăng bài' }).click();

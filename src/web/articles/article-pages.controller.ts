@@ -195,15 +195,18 @@ export class ArticlePagesController {
     const { items } = await this.articles.list(user, { eventId, page: 1, pageSize: 10 });
     const quotes = [...values.quotes];
     for (let i = 0; i < SPARE_QUOTES; i++) quotes.push({ personName: '', position: '', text: '', textEn: '' });
+    const articles = ARTICLE_LANGUAGES.map((language) => ({ language, article: items.find((a) => a.language === language) ?? null }));
+    // "Being written" is old news once nothing is being written any more (the worker was quicker than the redirect).
+    const saved = extra.saved === 'generating' && !articles.some((a) => a.article?.status === 'generating') ? null : (extra.saved ?? null);
     const view: RecapView = {
       event,
       recap,
       values: { ...values, quotes },
       errors,
       canEdit: user.role === 'admin' || user.role === 'organizer',
-      articles: ARTICLE_LANGUAGES.map((language) => ({ language, article: items.find((a) => a.language === language) ?? null })),
+      articles,
       confirm: extra.confirm ?? null,
-      saved: extra.saved ?? null,
+      saved,
       photoError: extra.photoError ?? null,
       maxPhotoMb: Math.round(PHOTO_MAX_BYTES / 1024 / 1024),
     };
