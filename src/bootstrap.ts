@@ -14,6 +14,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { helmetOptions, registerSecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { AppLogger } from './http/app-logger';
+import { stdoutDestination } from './http/log-redaction';
 import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
 import { mountQueueDashboard } from './queue/queue-dashboard';
 import { checkRedis } from './queue/redis';
@@ -63,7 +64,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // these two, and keeps the letter case of parameters (tokens, slugs).
     routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true, caseSensitive: false },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, withLogs(options)), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   await prepareData(app, config);
@@ -91,12 +92,17 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 /** Builds the worker-only application context (role `worker`): no HTTP. */
 export async function createWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
   await preflight(config);
-  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
+  const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, withLogs(options)), { bufferLogs: true });
   ctx.useLogger(ctx.get(AppLogger));
   ctx.enableShutdownHooks();
   await prepareData(ctx, config);
   await ctx.init();
   return ctx;
+}
+
+/** The logs go to stdout asynchronously (see stdoutDestination) unless the caller (a test) gives a destination. */
+function withLogs(options: AppOptions): AppOptions {
+  return { ...options, logDestination: options.logDestination ?? stdoutDestination() };
 }
 
 async function prepareData(ctx: INestApplicationContext, config: AppConfig): Promise<void> {

@@ -1,4 +1,5 @@
-import { redactUrl, requestForLog, responseForLog } from './log-redaction';
+import { pino } from 'pino';
+import { redactUrl, requestForLog, responseForLog, stdoutDestination } from './log-redaction';
 
 describe('redactUrl', () => {
   it.each([
@@ -43,5 +44,24 @@ describe('log serializers', () => {
   it('log a response as its status only (no Location, no Set-Cookie)', () => {
     const res = { statusCode: 303, getHeaders: () => ({ location: '/r/secret1' }) } as unknown as Parameters<typeof responseForLog>[0];
     expect(responseForLog(res)).toEqual({ statusCode: 303 });
+  });
+});
+
+describe('stdoutDestination', () => {
+  it('writes lines asynchronously, all of them, in order', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'td-log-')), 'out.log');
+    const dest = stdoutDestination(file);
+    await new Promise((resolve) => (dest as unknown as NodeJS.EventEmitter).once('ready', resolve));
+    const logger = pino(dest);
+    for (let i = 0; i < 500; i++) logger.info({ i }, 'line');
+    // Not written yet by the time info() returns: the event loop is not blocked on each line.
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeLessThan(500);
+    const written = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    for (let i = 0; i < 100 && written().length < 500; i++) await new Promise((r) => setTimeout(r, 20));
+    const lines = written().map((l) => JSON.parse(l).i);
+    expect(lines).toEqual(Array.from({ length: 500 }, (_, i) => i));
   });
 });
