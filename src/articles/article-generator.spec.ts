@@ -199,6 +199,11 @@ const CASES: Record<string, Change> = {
     s.recap.outcome = 'Hội thảo đã thống nhất 5 kiến nghị.';
     s.photos = [1, 2, 3, 4].map((n) => ({ id: `p${n}`, url: `/media/photos/p${n}.jpg`, caption: `Ảnh ${n}`, captionEn: n === 2 ? 'Photo 2' : null }));
   },
+  'seminar': (s) => {
+    s.event.kind = 'seminar';
+    s.event.title = 'Kỹ năng thương lượng tập thể';
+    s.event.titleEn = 'Collective bargaining skills';
+  },
   'conference-nothing-recorded': (s) => {
     s.event.kind = 'conference';
     s.officials = [];
