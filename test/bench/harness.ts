@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,12 @@ export interface Load {
    * server even on a busy host.
    */
   cpuMsPerRequest: number;
+  /**
+   * The measured process's peak resident memory during this measurement, in MB: the peak is reset
+   * just before it (/proc/<pid>/clear_refs), so set-up before the storm (creating users hashes
+   * passwords and checks them against dictionaries) does not count as the storm's.
+   */
+  rssPeakMb: number;
 }
 
 export interface LoadOptions {
@@ -101,7 +107,7 @@ export interface BenchContext {
   load(options: LoadOptions): Promise<Load>;
   /** `GET /health/live` measured at `connections` (cached per run): the bare limit of this app on this machine. */
   bare(connections?: number): Promise<Load>;
-  /** The api process's resident memory now and at its peak (VmHWM), in MB (the only process with `--role=all`). */
+  /** The api process's resident memory now and at its peak (VmHWM, since the last measurement began), in MB (the only process with `--role=all`). */
   rssMb(): { now: number; peak: number };
   /** Builds a Row, computing the ratio. */
   row(fields: Omit<Row, 'ratio'>): Row;
@@ -173,6 +179,11 @@ export function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After the command: state is field 3, utime 14 and stime 15 (1-based): indexes 11 and 12 here.
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Resets the peak resident memory (VmHWM) of `pid` to its current RSS (Linux >= 4.0). */
+function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 function readRssMb(pid: number): { now: number; peak: number } {
@@ -369,6 +380,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
       const machine = await sampleMachine();
       const pid = options.pid ?? app.pid;
       const cpuBefore = cpuMsOf(pid);
+      resetPeakRss(pid);
       const run = autocannon({
         ...request,
         ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? defaults.duration }),
@@ -394,6 +406,7 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
         durationS: options.amount ? (lastAnswer - started) / 1000 : result.duration,
         machine,
         cpuMsPerRequest: result.requests.total ? cpuMs / result.requests.total : 0,
+        rssPeakMb: readRssMb(pid).peak,
       };
     },
     bare(connections = defaults.connections) {

@@ -54,7 +54,6 @@ export const registrationStorm: Scenario = {
     };
     const bare = await ctx.bare(CONNECTIONS);
     const app = await storm(undefined, undefined, '/api/v1', 'app');
-    const rss = ctx.rssMb();
     const limit = await startLimitServer(ctx.databaseUrl, {});
     let raw;
     try {
@@ -73,7 +72,7 @@ export const registrationStorm: Scenario = {
       ctx.row({ scenario, metric: 'server CPU per request vs raw', unit: 'µs', value: 1000 * app.load.cpuMsPerRequest, limit: 1000 * raw.load.cpuMsPerRequest, target: '', pass: null }),
       ctx.row({ scenario, metric: 'registrations/s vs bare /health/live', unit: 'req/s', value: app.rps, limit: bare.rps, target: '', pass: null, machine: machineNote(bare.machine) }),
       ctx.row({ scenario, metric: 'raw server: seats filled', unit: 'regs', value: raw.seats.confirmed, limit: SEATS, target: '', pass: null }),
-      ctx.row({ scenario, metric: 'API RSS, peak', unit: 'MB', value: rss.peak, limit: 250, target: '≤ 250 MB', pass: rss.peak <= 250 }),
+      ctx.row({ scenario, metric: 'API RSS, peak during the storm', unit: 'MB', value: app.load.rssPeakMb, limit: 250, target: '≤ 250 MB', pass: app.load.rssPeakMb <= 250 }),
     ];
   },
 };
