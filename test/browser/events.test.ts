@@ -97,13 +97,14 @@ describe('event pages in Chromium: an organizer prepares and publishes a trainin
   });
 
   it('publishes the event and opens its public page with title, local time, agenda and speakers', async () => {
-    await page.locator('main .meta a').first().click();
+    // The shared event header: breadcrumbs Sự kiện › <event> › Chương trình.
+    await page.locator('.breadcrumbs a').nth(1).click();
     await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Công bố' }).click();
     await page.waitForURL('**?done=publish');
     await expect(page.locator('.flash').textContent()).resolves.toBe('Đã công bố sự kiện.');
     await expect(page.getByRole('button', { name: 'Công bố' }).count()).resolves.toBe(0);
-    await page.locator('a[href^="/e/"]').click();
+    await page.locator('dd a[href^="/e/"]').click();
     await page.waitForURL('**/e/*');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Tập huấn kỹ năng đàm phán thương lượng tập thể');
     const when = (await page.locator('dd.when').textContent())!;

@@ -173,7 +173,14 @@ describe('registration and check-in desk in Chromium', () => {
       await page.locator('#desk-session').selectOption(value!);
       await scan(delegateCode);
       await page.waitForFunction(() => document.getElementById('desk-result')?.dataset.kind === 'ok');
-      await page.waitForFunction(() => document.getElementById('desk-session-count')?.textContent === 'Tại phiên này: 1');
+      // The big figures follow the chosen session (1 at "Phiên khai mạc"); the whole event is shown beside them.
+      await page.waitForFunction(() => document.getElementById('desk-checked')?.textContent === '1');
+      await page.waitForFunction(() => document.getElementById('desk-session-count')?.textContent === 'Cả sự kiện: 3');
+      // Back to the door: the figures are the whole event's again, not the session's stale ones.
+      await page.locator('#desk-session').selectOption('');
+      await page.waitForFunction(() => document.getElementById('desk-checked')?.textContent === '3');
+      expect(await page.locator('#desk-session-count').isHidden()).toBe(true);
+      await page.locator('#desk-session').selectOption(value!);
       const rows = await t.dataSource.query(
         `SELECT c.session_id AS "sessionId", s.title FROM check_in c JOIN registration r ON r.id = c.registration_id LEFT JOIN session s ON s.id = c.session_id
           WHERE r.email = 'binh.tran@example.vn' ORDER BY c.recorded_at`,

@@ -104,4 +104,22 @@ describe('check-in desk page', () => {
     const strangerList = await (await as(strangerStaff)).get('/desk');
     expect(strangerList.text).not.toContain(published.title);
   });
+
+  it("the desk's name search gives status and check-in time, only to staff of the event's subtree", async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const arrived = await register(t, ev.id, { fullName: 'Quách Thị Đến' });
+    await register(t, ev.id, { fullName: 'Quách Văn Chưa' });
+    await t.http().post(`/api/v1/events/${ev.id}/check-ins`).set(organizer.auth).send({ code: arrived.code }).expect(201);
+    const desk = await as(staff);
+    const res = await t.http().get(`/desk/${ev.id}/search`).query({ q: 'quach' }).set('Cookie', desk.cookie).set('Accept', 'application/json');
+    expect(res.status).toBe(200);
+    const items = res.body.items as { fullName: string; status: string; checkedInAt: string | null }[];
+    expect(items.map((i) => [i.fullName, i.status, i.checkedInAt !== null])).toEqual([
+      ['Quách Văn Chưa', 'confirmed', false],
+      ['Quách Thị Đến', 'confirmed', true],
+    ]);
+    const stranger = await as(strangerStaff);
+    expect((await t.http().get(`/desk/${ev.id}/search`).query({ q: 'quach' }).set('Cookie', stranger.cookie).set('Accept', 'application/json')).status).toBe(403);
+    expect((await t.http().get(`/desk/${ev.id}/search`).query({ q: 'x'.repeat(101) }).set('Cookie', desk.cookie).set('Accept', 'application/json')).status).toBe(400);
+  });
 });

@@ -292,8 +292,10 @@ describe('registration pages: delegate and organizer', () => {
       expect((await c.upload(`${base}/import`, bad, 'list.csv', false)).status).toBe(403);
 
       const good = csvFile(['fullName,email,organization,role', 'Nguyễn Văn An,an@example.vn,CĐVC,delegate', 'Lê Thị Bích,bich@example.vn,,guest']);
-      const ok = await c.upload(`${base}/import`, good, 'list.csv');
-      expect(ok.status).toBe(201);
+      // Post/Redirect/Get: a reload of the result page does not import the file again.
+      const posted = await c.upload(`${base}/import`, good, 'list.csv');
+      expect(posted.status).toBe(303);
+      const ok = await c.get(posted.headers.location);
       expect(ok.text).toContain('Đã nhập 2 người: 2 đã xác nhận');
       expect(await count(ev.id)).toBe(2);
     });

@@ -1,10 +1,14 @@
-import { Get, Render, Req, Res } from '@nestjs/common';
+import { Get, Query, Render, Req, Res } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { CheckInsService } from '../../check-ins/check-ins.service';
 import { ListEventsQueryDto } from '../../events/dto/event.dto';
 import { EVENT_STATUSES } from '../../events/event.entity';
+import { InvalidInputError } from '../../http/domain-errors';
+import { ListRegistrationsQueryDto } from '../../registrations/dto/registration.dto';
+import { RegistrationsService } from '../../registrations/registrations.service';
+import { validateForm } from '../forms';
 import { EventsService } from '../../events/events.service';
 import { UuidParam } from '../../http/uuid-param';
 import { SessionsService } from '../../sessions/sessions.service';
@@ -32,6 +36,11 @@ const DESK_ERRORS = [
  */
 let jsQrSource: Buffer | null = null;
 const jsQr = (): Buffer => (jsQrSource ??= readFileSync(require.resolve('jsqr/dist/jsQR.js')));
+
+/** The desk search's answer (read by desk.js). */
+interface DeskSearchAnswer {
+  items: { id: string; fullName: string; organizationId: string | null; status: string; checkedInAt: string | null }[];
+}
 
 /** View model of desk/index.eta. */
 interface DeskListView {
@@ -64,6 +73,7 @@ export class DeskPagesController {
     private readonly sessions: SessionsService,
     private readonly checkIns: CheckInsService,
     private readonly queries: RegistrationPageQueries,
+    private readonly registrations: RegistrationsService,
   ) {}
 
   /** The published events of the user's subtree, to choose a desk. */
@@ -82,6 +92,28 @@ export class DeskPagesController {
   @Get('assets/jsqr.js')
   jsqr(@Res() res: FastifyReply): void {
     res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'private, max-age=86400').send(jsQr());
+  }
+
+  /**
+   * The desk's name search: who matches, with their status and first check-in time (the API's
+   * registration list does not carry check-ins). JSON for desk.js; the same scope as the desk page.
+   */
+  @Get(':eventId/search')
+  async search(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Query() query: Record<string, unknown>): Promise<DeskSearchAnswer> {
+    await this.events.get(user, eventId);
+    const { value, errors } = await validateForm(ListRegistrationsQueryDto, { q: typeof query.q === 'string' ? query.q : '', pageSize: '20' });
+    if (errors) throw new InvalidInputError('q', 'must be at most 100 characters', { code: 'invalid' });
+    const page = await this.registrations.list(user, eventId, value);
+    const checkIns = await this.queries.checkIns(eventId, page.items.map((r) => r.id));
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        fullName: r.fullName,
+        organizationId: r.organizationId,
+        status: r.status,
+        checkedInAt: checkIns.get(r.id)?.at.toISOString() ?? null,
+      })),
+    };
   }
 
   @Get(':eventId')

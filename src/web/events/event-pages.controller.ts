@@ -14,7 +14,7 @@ import { ParentOption, parentOptions } from '../organizations/organization-tree'
 import { WebController } from '../web-controller.decorator';
 import { buildCalendar, CalendarMonth, gridRange, parseMonth } from './calendar';
 import { eventFormValues, readEventForm, serviceFieldError, withFieldError } from './event-form';
-import { EventSummary, formatInZone, summarize, TIMEZONE_CHOICES } from './event-view';
+import { EventSummary, formatInZone, inLanguage, summarize, TIMEZONE_CHOICES } from './event-view';
 
 const PAGE_SIZE = 50;
 /** Enough for a month of any one organizer's events; the calendar is not paged. */
@@ -246,7 +246,7 @@ export class EventPagesController {
     return {
       event,
       summary: summarize(event, locale),
-      unitName: units.find((u) => u.id === event.organizationId)?.name ?? '',
+      unitName: ((u) => (u ? inLanguage(u.name, u.nameEn, locale)! : ''))(units.find((u) => u.id === event.organizationId)),
       registrationOpens: formatInZone(event.registrationOpensAt, event.timezone, locale),
       registrationCloses: formatInZone(event.registrationClosesAt, event.timezone, locale),
       canManage: manage,

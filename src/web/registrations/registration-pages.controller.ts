@@ -313,9 +313,12 @@ export class RegistrationPagesController {
   }
 
   @Get('import')
-  async importForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async importForm(@CurrentUser() user: AuthUser, @UuidParam('eventId') eventId: string, @Query('done') done: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.events.get(user, eventId);
-    res.view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: null, imported: null }));
+    // After an import (Post/Redirect/Get): `done=<imported>.<confirmed>.<invited>.<waitlisted>`.
+    const n = typeof done === 'string' && /^\d{1,6}(\.\d{1,6}){3}$/.test(done) ? done.split('.').map(Number) : null;
+    const imported = n ? { imported: n[0], confirmed: n[1], invited: n[2], waitlisted: n[3] } : null;
+    res.view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: null, imported }));
   }
 
   /** Multipart upload (the CSRF token travels in the query string: the body is read by the handler, after the check). */
@@ -329,8 +332,8 @@ export class RegistrationPagesController {
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     try {
-      const imported = await this.imports.import(user, eventId, file);
-      res.status(HttpStatus.CREATED).view('registrations/import', this.importView(await this.events.get(user, eventId), locale(req), { rowErrors: [], formError: null, imported }));
+      const r = await this.imports.import(user, eventId, file);
+      res.redirect(`/events/${eventId}/registrations/import?done=${r.imported}.${r.confirmed}.${r.invited}.${r.waitlisted}`, 303);
     } catch (e) {
       if (e instanceof UnprocessableFileError) {
         const rowErrors = ((e.details.errors as RowError[]) ?? []).map((r) => ({ row: r.row, field: r.field, ...rowErrorText(r, locale(req)) }));

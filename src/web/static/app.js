@@ -28,3 +28,27 @@
     });
   }
 })();
+(function () {
+  'use strict';
+  // A phone menu: below 40rem the main navigation folds behind one button (the page works without it).
+  var nav = document.getElementById('mainnav');
+  if (!nav || !window.matchMedia) return;
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'menu-toggle linkbutton';
+  button.textContent = nav.getAttribute('data-menu-label') || '≡';
+  button.setAttribute('aria-controls', 'mainnav');
+  button.setAttribute('aria-expanded', 'false');
+  nav.parentNode.insertBefore(button, nav);
+  var small = window.matchMedia('(max-width: 40rem)');
+  function fold() {
+    nav.classList.toggle('folded', small.matches && button.getAttribute('aria-expanded') !== 'true');
+    button.hidden = !small.matches;
+  }
+  button.addEventListener('click', function () {
+    button.setAttribute('aria-expanded', button.getAttribute('aria-expanded') === 'true' ? 'false' : 'true');
+    fold();
+  });
+  if (small.addEventListener) small.addEventListener('change', fold);
+  fold();
+})();

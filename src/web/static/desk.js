@@ -241,7 +241,7 @@
     list.textContent = '';
     if (q.length < 2) { status.textContent = ''; return; }
     status.textContent = t('searching');
-    fetch(api + '/registrations?pageSize=20&q=' + encodeURIComponent(q), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+    fetch('/desk/' + encodeURIComponent(eventId) + '/search?q=' + encodeURIComponent(q), { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) { return res.ok ? res.json() : { items: [] }; })
       .then(function (page) {
         if (seq !== searchSeq) return;
@@ -256,6 +256,13 @@
           st.className = 'tag status-' + r.status;
           st.textContent = t('statuses.' + r.status);
           li.appendChild(st);
+          // Already checked in: say when, so the clerk does not wave the person through twice.
+          if (r.checkedInAt) {
+            var at = document.createElement('span');
+            at.className = 'desk-checked-at';
+            at.textContent = t('already', { time: timeInZone(r.checkedInAt) });
+            li.appendChild(at);
+          }
           var b = document.createElement('button');
           b.type = 'button';
           b.className = 'primary';
