@@ -21,6 +21,7 @@ import { AppLogger } from './http/app-logger';
 import { requestLogging } from './http/log-redaction';
 import { MailModule } from './mail/mail.module';
 import { InvitationsModule } from './invitations/invitations.module';
+import { InvitationPagesModule } from './web/invitations/invitation-pages.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
 import { RegistrationsModule } from './registrations/registrations.module';
@@ -69,7 +70,7 @@ function withDestination(destination: DestinationStream | undefined, options: Pi
 
 /** The HTTP side: REST API, pages, docs, health. */
 function apiModules() {
-  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule, ArticlePagesModule, InvitationsModule];
+  return [AuditModule, AuthModule, UsersModule, OrganizationsModule, EventsModule, SpeakersModule, SessionsModule, QuotasModule, HealthModule, WebModule, MailModule, RegistrationsModule, CheckInsModule, RegistrationPagesModule, ReportPagesModule, ArticlesModule, ArticlePagesModule, InvitationsModule, InvitationPagesModule];
 }
 
 @Module({})

@@ -11,6 +11,7 @@ import { EventReminder, Invitation, InvitationBatch } from './invitation.entity'
 import { EventInvitationsController, InvitationBatchesController, RegistrationMailsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
+import { InvitationPreview } from './invitation-preview';
 import { LinkResendService } from './link-resend.service';
 import { PublicLinksController } from './public-links.controller';
 import { Reminders } from './reminders';
@@ -23,7 +24,7 @@ import { Reminders } from './reminders';
 @Module({
   imports: [TypeOrmModule.forFeature([InvitationBatch, Invitation, EventReminder]), EventsModule, MailModule, OrganizationsModule, SessionsModule, RegistrationsModule],
   controllers: [EventInvitationsController, InvitationBatchesController, RegistrationMailsController, PublicLinksController],
-  providers: [InvitationsRepository, InvitationsService, EventNotices, Reminders, RegistrationMails, LinkResendService],
-  exports: [InvitationsRepository, InvitationsService, RegistrationMails, Reminders, LinkResendService, EventsModule, SessionsModule, MailModule, RegistrationsModule],
+  providers: [InvitationsRepository, InvitationsService, EventNotices, Reminders, RegistrationMails, LinkResendService, InvitationPreview],
+  exports: [InvitationsRepository, InvitationsService, RegistrationMails, Reminders, LinkResendService, InvitationPreview, EventsModule, SessionsModule, MailModule, RegistrationsModule],
 })
 export class InvitationsModule {}

@@ -185,6 +185,16 @@ export class InvitationsRepository {
     return this.dataSource.manager.find(InvitationBatch, { where: { eventId }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
   }
 
+  /** The event's first registration in `language` (the preview's recipient). */
+  async firstRecipient(eventId: string, language: string): Promise<MailRecipient | null> {
+    const rows: MailRecipient[] = await this.dataSource.query(
+      `SELECT id, event_id AS "eventId", language, full_name AS "fullName", email, code, status
+         FROM registration WHERE event_id = $1 AND language = $2 AND status <> 'cancelled' ORDER BY created_at, id LIMIT 1`,
+      [eventId, language],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The registration of `eventId` with this address (case-insensitive), for "lost your link?". */
   async findRecipientByEmail(eventId: string, email: string): Promise<MailRecipient | null> {
     const rows: MailRecipient[] = await this.dataSource.query(

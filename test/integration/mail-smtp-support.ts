@@ -91,7 +91,7 @@ export class ScriptedSmtp {
 
   /** Every message received so far, parsed. */
   async messages(): Promise<ParsedMail[]> {
-    while (this.parsed.length < this.raw.length) this.parsed.push(await simpleParser(this.raw[this.parsed.length]));
+    while (this.parsed.length < this.raw.length) this.parsed.push(await simpleParser(this.raw[this.parsed.length], { keepCidLinks: true }));
     return this.parsed;
   }
 

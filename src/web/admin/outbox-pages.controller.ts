@@ -1,4 +1,6 @@
-import { Get, Query, Render } from '@nestjs/common';
+import { Get, Param, Query, Render, Res } from '@nestjs/common';
+import type { FastifyReply } from '../../http/request';
+import { InvalidInputError } from '../../http/domain-errors';
 import { Roles } from '../../auth/auth-user';
 import { UuidParam } from '../../http/uuid-param';
 import { MailMessageDetailDto, MailMessageDto, MailMessageQueryDto } from '../../mail/dto/mail-message.dto';
@@ -41,6 +43,18 @@ export class OutboxPagesController {
   @Get(':id')
   @Render('admin/outbox-message')
   async message(@UuidParam() id: string): Promise<{ message: MailMessageDetailDto }> {
-    return { message: await this.messages.get(id) };
+    return { message: await this.messages.getForDisplay(id) };
+  }
+
+  /** An attachment of the mail (the .ics, the QR code), downloaded as the recipient would get it. */
+  @Get(':id/attachments/:index')
+  async attachment(@UuidParam() id: string, @Param('index') index: string, @Res() res: FastifyReply): Promise<void> {
+    if (!/^[0-9]{1,3}$/.test(index)) throw new InvalidInputError('index', 'must be a number');
+    const a = await this.messages.attachment(id, Number(index));
+    res
+      .header('Content-Type', a.contentType)
+      .header('Content-Disposition', `attachment; filename="${a.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(a.content);
   }
 }
