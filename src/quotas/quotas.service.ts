@@ -37,6 +37,11 @@ export class QuotasService {
       if (!EDITABLE_STATUSES.includes(locked.status)) {
         throw new ConflictError(`event ${eventId} is ${locked.status}; its quotas can no longer change`, { status: locked.status }, { code: 'quota.locked', params: { eventStatus: locked.status } });
       }
+      // Quotas share out the seats: more than the event has is a typo (500 for 60), not a plan.
+      const total = items.reduce((sum, item) => sum + item.seats, 0);
+      if (locked.capacity !== null && total > locked.capacity) {
+        throw new InvalidInputError('seats', `add up to ${total}, more than the event's ${locked.capacity} seats`, { code: 'quota.overCapacity', params: { total, capacity: locked.capacity } });
+      }
       await this.quotas.replaceAll(manager, eventId, items);
       return this.quotas.findByEvent(eventId, manager);
     });

@@ -272,6 +272,11 @@ describe('event pages (server-rendered)', () => {
     expect(ok.status).toBe(303);
     const quotas = await t.http().get(`/api/v1/events/${event.id}/quotas`).set(organizerActor.auth).expect(200);
     expect(quotas.body).toEqual([expect.objectContaining({ organizationId: sub.id, seats: 12 })]);
+    // More quota than seats (500 for a 100-seat event) is refused in Vietnamese, and nothing changes.
+    const over = await c.post(`/events/${event.id}/quotas`, { [`seats_${sub.id}`]: '500', [`seats_${unitId}`]: '' });
+    expect(over.status).toBe(400);
+    expect(over.text).toContain('Tổng chỉ tiêu 500 vượt quá 100 chỗ của sự kiện.');
+    expect((await t.http().get(`/api/v1/events/${event.id}/quotas`).set(organizerActor.auth)).body).toEqual([expect.objectContaining({ seats: 12 })]);
   });
 
   it('finds speakers without accents and creates one through the form', async () => {
