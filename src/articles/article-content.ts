@@ -32,7 +32,7 @@ export interface SourceQuote {
 
 export interface SourcePhoto {
   id: string;
-  /** Web-sized copy, a path under the site (`/media/photos/<id>.jpg`) or an absolute URL. */
+  /** Web-sized copy: a path under the site (`/api/v1/public/photos/<id>/web.jpg`) or an absolute URL. */
   url: string;
   caption: string;
   captionEn: string | null;

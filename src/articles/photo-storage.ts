@@ -98,5 +98,5 @@ export class PhotoStorage {
 
 /** Where a photo is served (media.controller.ts). */
 export function photoUrl(id: string, variant: PhotoVariant = 'web'): string {
-  return `/media/photos/${id}/${variant}.jpg`;
+  return `/api/v1/public/photos/${id}/${variant}.jpg`;
 }

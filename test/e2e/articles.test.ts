@@ -110,7 +110,7 @@ describe('recap and articles (API)', () => {
     const res = await t.http().post(`${api}/events/${event.id}/photos`).set(organizer.auth)
       .field('caption', 'Quang cảnh <b>lớp</b> tập huấn').field('captionEn', 'The course').attach('file', original, 'IMG_0001.JPG').expect(201);
     photoId = res.body.id;
-    expect(res.body.url).toBe(`/media/photos/${photoId}/web.jpg`);
+    expect(res.body.url).toBe(`/api/v1/public/photos/${photoId}/web.jpg`);
     // Orientation 6 applied: 2400x1800 landscape pixels are a portrait photo, scaled to 1600 on the long side.
     expect(res.body.photo).toMatchObject({ width: 1200, height: 1600, caption: 'Quang cảnh <b>lớp</b> tập huấn' });
 
@@ -174,11 +174,11 @@ describe('recap and articles (API)', () => {
       `Chủ tịch LĐLĐ tỉnh - Trần Văn Nam cho biết: "${recap.quotes[0].text}"./.`,
     ]);
     expect(a.byline).toBe('Minh Anh');
-    expect(a.photos).toEqual([{ photoId, url: `/media/photos/${photoId}/web.jpg`, caption: 'Quang cảnh <b>lớp</b> tập huấn', afterParagraph: 0 }]);
+    expect(a.photos).toEqual([{ photoId, url: `/api/v1/public/photos/${photoId}/web.jpg`, caption: 'Quang cảnh <b>lớp</b> tập huấn', afterParagraph: 0 }]);
     expect(a.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;đúng&quot;');
     expect(a.html).not.toContain('<script>');
     expect(a.html).toContain('<figcaption>Quang cảnh &lt;b&gt;lớp&lt;/b&gt; tập huấn</figcaption>');
-    expect(a.markdown).toContain(`](${t.config.appUrl}/media/photos/${photoId}/web.jpg)`);
+    expect(a.markdown).toContain(`](${t.config.appUrl}/api/v1/public/photos/${photoId}/web.jpg)`);
   });
 
   it('PATCH /articles/:id edits the text; regenerating then asks first (409 naming overwriteEdits), and keeps the edit restorable', async () => {
@@ -357,7 +357,8 @@ describe('recap and articles (API)', () => {
     const unknown = '7d3f3c86-5f1b-4c1e-9f2a-1d2b3c4d5e6f';
     await t.http().get(`${api}/articles/${unknown}`).set(organizer.auth).expect(404);
     await t.http().get(`${api}/events/${unknown}/recap`).set(organizer.auth).expect(404);
-    await t.http().get(`/media/photos/${unknown}/web.jpg`).expect(404);
-    await t.http().get(`/media/photos/${photoId}/original.jpg`).expect(404);
+    await t.http().get(`/api/v1/public/photos/${unknown}/web.jpg`).expect(404);
+    await t.http().get(`/api/v1/public/photos/${photoId}/original.jpg`).expect(404);
+    await t.http().get(`/api/v1/public/photos/nope/web.jpg`).expect(400);
   });
 });

@@ -52,6 +52,10 @@ describe('Cache-Control on pages', () => {
     await publishEvent(t, admin, event.id);
     const registration = await register(t, event.id);
     const [mail] = await t.dataSource.query('SELECT id FROM mail_message ORDER BY created_at LIMIT 1');
+    // A published article, for the editor and the public news page.
+    const { id: articleId } = (await t.http().post(`/api/v1/events/${event.id}/articles`).set(admin.auth).send({ language: 'vi' }).expect(202)).body;
+    for (let i = 0; i < 300 && (await t.http().get(`/api/v1/articles/${articleId}`).set(admin.auth)).body.status === 'generating'; i++) await new Promise((r) => setTimeout(r, 100));
+    const article = (await t.http().post(`/api/v1/articles/${articleId}/publish`).set(admin.auth).expect(200)).body;
     params = {
       id: event.id,
       eventId: event.id,
@@ -62,6 +66,8 @@ describe('Cache-Control on pages', () => {
       organizationId: org.id,
       speakerId: speaker.id,
       mailId: mail.id,
+      articleId: article.id,
+      articleSlug: article.slug,
     };
   });
   afterAll(async () => {
@@ -70,7 +76,8 @@ describe('Cache-Control on pages', () => {
 
   /** A route with its parameters filled with ids of rows that exist (the owner of `:id` depends on the prefix). */
   const fill = (route: string) => {
-    const idOf = route.startsWith('/organizations/') ? params.organizationId : route.startsWith('/speakers/') ? params.speakerId : route.startsWith('/admin/outbox/') ? params.mailId : params.id;
+    const idOf = route.startsWith('/organizations/') ? params.organizationId : route.startsWith('/speakers/') ? params.speakerId : route.startsWith('/admin/outbox/') ? params.mailId : route.startsWith('/articles/') ? params.articleId : params.id;
+    if (route.startsWith('/news/')) route = route.replace(':slug', params.articleSlug);
     return route.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOf : (params[name] ?? `unknown-${name}`)));
   };
 

@@ -399,6 +399,8 @@ describe('OpenAPI document and the REST contract', () => {
     await http().post(`${api}/articles/${article.id}/publish`).set(writer.auth).expect(200);
     await http().get(`${api}/articles?eventId=${later.id}&status=published`).set(writer.auth).expect(200);
     await http().post(`${api}/articles/${article.id}/unpublish`).set(writer.auth).expect(200);
+    await http().get(photo.body.url).expect(200);
+    await http().get(`${api}/public/photos/${photo.body.id}/original.jpg`).expect(404);
     await http().delete(`${api}/photos/${photo.body.id}`).set(writer.auth).expect(204);
 
     const missing = t.contract.operations().filter((op) => !t.contract.exercised.has(op));

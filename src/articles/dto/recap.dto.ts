@@ -104,9 +104,9 @@ export class PhotoDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) eventId: string;
   /** The web-sized copy (at most 1600 px on its longer side), JPEG without EXIF metadata. */
-  @ApiProperty({ example: '/media/photos/0b6c.../web.jpg' }) url: string;
+  @ApiProperty({ example: '/api/v1/public/photos/0b6c.../web.jpg' }) url: string;
   /** A 400 px thumbnail. */
-  @ApiProperty({ example: '/media/photos/0b6c.../thumb.jpg' }) thumbnailUrl: string;
+  @ApiProperty({ example: '/api/v1/public/photos/0b6c.../thumb.jpg' }) thumbnailUrl: string;
   @ApiProperty() caption: string;
   @ApiProperty({ nullable: true, type: String }) captionEn: string | null;
   @ApiProperty({ type: 'integer' }) width: number;

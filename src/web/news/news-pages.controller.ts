@@ -87,7 +87,7 @@ export class NewsPagesController {
         image: a.photos[0] ? this.articles.absolute(a.photos[0].url) : null,
       })),
     });
-    await res.header('Content-Type', 'application/rss+xml; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(xml);
+    await res.header('Content-Type', 'application/rss+xml; charset=utf-8').send(xml);
   }
 
   @Get(':slug')
