@@ -403,6 +403,23 @@ describe('OpenAPI document and the REST contract', () => {
     await http().get(`${api}/public/photos/${photo.body.id}/original.jpg`).expect(404);
     await http().delete(`${api}/photos/${photo.body.id}`).set(writer.auth).expect(204);
 
+    // Reports, exports and certificates (issue 11).
+    const leader = await createActor(t, admin, 'leader', unit.id);
+    const present = await register(t, later.id, { organizationId: unit.id }, organizer);
+    await http().post(`${api}/events/${later.id}/check-ins`).set(staff.auth).send({ code: present.code }).expect(201);
+    await http().get(`${api}/reports/events/${later.id}`).set(leader.auth).expect(200);
+    await http().get(`${api}/reports/attendance?organizationId=${unit.id}`).set(leader.auth).expect(200);
+    await http().get(`${api}/reports/attendance?from=2026-13-01`).set(leader.auth).expect(400);
+    await http().get(`${api}/reports/events/${later.id}/attendance.csv`).set(leader.auth).expect(200);
+    await http().get(`${api}/reports/events/${later.id}/attendance.xlsx`).set(leader.auth).expect(200);
+    await http().get(`${api}/events/${later.id}/sign-in-sheet.pdf`).set(staff.auth).expect(200);
+    await http().get(`${api}/events/${later.id}/badges.pdf`).set(organizer.auth).expect(200);
+    await http().get(`${api}/registrations/${reg.id}/certificate`).set(leader.auth).expect(409);
+    const certificate = await http().get(`${api}/registrations/${present.id}/certificate`).set(leader.auth).expect(200);
+    await http().get(`${api}/registrations/${present.id}/certificate.pdf`).set(leader.auth).expect(200);
+    await http().get(`${api}/public/certificates/${certificate.body.code}`).expect(200);
+    await http().get(`${api}/public/certificates/0000-0000-0000-0000`).expect(404);
+
     const missing = t.contract.operations().filter((op) => !t.contract.exercised.has(op));
     expect(missing).toEqual([]);
   });
