@@ -21,8 +21,18 @@ describe('event times', () => {
     expect(parseEventTime('2025-03-10T24:00:00Z', 'UTC')).toBeNull();
     expect(parseEventTime('2024-02-29T08:00:00+07:00', 'UTC')!.toISOString()).toBe('2024-02-29T01:00:00.000Z');
     expect(parseEventTime('tomorrow', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-01-01T00:00:00+99:99', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-01-01T00:00:00+15:00', 'UTC')).toBeNull();
+    expect(parseEventTime('2025-01-01T00:00:00+05:45', 'UTC')!.toISOString()).toBe('2024-12-31T18:15:00.000Z');
     expect(isValidTimeZone('Asia/Ho_Chi_Minh')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('event times across a DST change (luxon)', () => {
+  it('moves a wall time in the spring gap forward and takes the earlier of a repeated autumn hour', () => {
+    expect(parseEventTime('2025-03-30T02:30', 'Europe/Paris')!.toISOString()).toBe('2025-03-30T01:30:00.000Z');
+    expect(parseEventTime('2025-10-26T02:30', 'Europe/Paris')!.toISOString()).toBe('2025-10-26T00:30:00.000Z');
   });
 });
 

@@ -36,8 +36,11 @@ export function toLocalIso(instant: Date, zone: string): string {
 export function parseEventTime(text: string, zone: string): Date | null {
   if (ISO_WITH_OFFSET.test(text)) {
     // luxon refuses impossible calendar dates (2025-02-30) and hours (24:00) instead of rolling them over.
-    // ISO's 24:00 (the end of a day) is not a time a person types for an event.
+    // ISO's 24:00 (the end of a day) is not a time a person types for an event, nor is an offset beyond ±14:00
+    // (luxon would accept +99:99).
     if (text.slice(11, 13) === '24') return null;
+    const offset = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+    if (offset && (+offset[2] > 14 || +offset[3] > 59)) return null;
     const d = DateTime.fromISO(text, { setZone: true });
     return d.isValid ? d.toJSDate() : null;
   }
