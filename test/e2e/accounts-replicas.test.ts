@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
+import { TestRedis } from '../support/redis-server';
 import { dropDatabase, TEST_ADMIN, testConfig } from '../support/test-app';
 
 /**
@@ -55,6 +56,56 @@ describe('user changes across replicas', () => {
     await request(a.getHttpServer()).patch(`/api/v1/users/${user.id}`).set('Authorization', `Bearer ${adminToken}`).send({ active: false }).expect(200);
     await waitFor(async () => (await me()).status === 401);
     await me().expect(401);
+  });
+});
+
+describe('user changes across replicas while Redis is down', () => {
+  let redis: TestRedis;
+  let config: ReturnType<typeof testConfig>;
+  let a: NestFastifyApplication;
+  let b: NestFastifyApplication;
+
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    config = testConfig({ REDIS_URL: redis.url });
+    a = await createApp(config);
+    await a.init();
+    b = await createApp(config);
+    await b.init();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+    await dropDatabase(config.databaseUrl);
+  });
+
+  it('a replica that cannot hear about changes reads users from the database: a deactivation still takes effect at its next request', async () => {
+    const login = async (app: NestFastifyApplication, email: string, password: string) =>
+      (await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+    const adminToken = await login(a, TEST_ADMIN.email, TEST_ADMIN.password);
+    const unit = (await request(a.getHttpServer()).post('/api/v1/organizations').set('Authorization', `Bearer ${adminToken}`).send({ name: 'CĐ mất Redis' }).expect(201)).body;
+    const email = `outage-${Date.now()}@test.local`;
+    const user = (
+      await request(a.getHttpServer()).post('/api/v1/users').set('Authorization', `Bearer ${adminToken}`).send({ email, password: 'mất-kết-nối-1', fullName: 'Mất Kết Nối', role: 'organizer', organizationId: unit.id }).expect(201)
+    ).body;
+    const token = await login(b, email, 'mất-kết-nối-1');
+    const list = () => request(b.getHttpServer()).get('/api/v1/users?pageSize=1').set('Authorization', `Bearer ${token}`);
+    await list().expect(200);
+    const db = a.get(DataSource);
+    // B answers from memory while it can hear about changes...
+    await db.query(`UPDATE user_account SET role = 'leader' WHERE id = $1`, [user.id]);
+    await list().expect(200);
+    await db.query(`UPDATE user_account SET role = 'organizer' WHERE id = $1`, [user.id]);
+
+    await redis.stop();
+    // ...and not once it cannot: the change through A cannot be announced, B reads the database.
+    await request(a.getHttpServer()).patch(`/api/v1/users/${user.id}`).set('Authorization', `Bearer ${adminToken}`).send({ active: false }).expect(200);
+    await waitFor(async () => (await list()).status === 401);
+    await list().expect(401);
+    // Back for the shutdown (the queues close through Redis), once every client has reconnected.
+    await redis.start();
+    await new Promise((r) => setTimeout(r, 4000));
   });
 });
 
