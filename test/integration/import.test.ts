@@ -39,7 +39,7 @@ describe('registration import (real PostgreSQL)', () => {
     lines.push('Người xấu,not-an-email,,');
     const err = await imports.import(user, ev.id, file(lines)).catch((e) => e);
     expect(err).toBeInstanceOf(UnprocessableFileError);
-    expect(err.details.errors).toEqual([{ row: 101, field: 'email', message: expect.stringContaining('not an e-mail') }]);
+    expect(err.details.errors).toEqual([{ row: 101, field: 'email', message: expect.stringContaining('not an e-mail'), code: 'email', params: { value: 'not-an-email' } }]);
     expect(await count(ev.id)).toBe(0);
     const [{ counter }] = await db.query(`SELECT confirmed_count AS counter FROM event WHERE id = $1`, [ev.id]);
     expect(counter).toBe(0);
@@ -52,8 +52,8 @@ describe('registration import (real PostgreSQL)', () => {
       .import(user, ev.id, file(['fullName,email', `A,a@x.vn`, `B,A@X.VN`, `C,${existing.email}`, 'D,d@x.vn,', 'E,e@x.vn']))
       .catch((e) => e);
     expect(err.details.errors).toEqual([
-      { row: 3, field: 'email', message: expect.stringContaining('first on row 2') },
-      { row: 4, field: 'email', message: expect.stringContaining('already registered') },
+      { row: 3, field: 'email', message: expect.stringContaining('first on row 2'), code: 'emailRepeated', params: { email: 'a@x.vn', first: 2 } },
+      { row: 4, field: 'email', message: expect.stringContaining('already registered'), code: 'emailRegistered', params: { email: expect.any(String) } },
     ]);
     expect(await count(ev.id)).toBe(1);
   });
