@@ -101,7 +101,7 @@ function validatedClasses(): Function[] {
 }
 
 // The lists api.md says are paginated.
-const PAGED: string[] = ['/api/v1/speakers', '/api/v1/events', '/api/v1/events/{id}/registrations', '/api/v1/admin/mail-messages'];
+const PAGED: string[] = ['/api/v1/speakers', '/api/v1/events', '/api/v1/events/{id}/registrations', '/api/v1/admin/mail-messages', '/api/v1/events/{id}/invitations'];
 
 type Operation = OpenApiOperation & { path: string; method: string };
 
@@ -419,6 +419,17 @@ describe('OpenAPI document and the REST contract', () => {
     await http().get(`${api}/registrations/${present.id}/certificate.pdf`).set(leader.auth).expect(200);
     await http().get(`${api}/public/certificates/${certificate.body.code}`).expect(200);
     await http().get(`${api}/public/certificates/0000-0000-0000-0000`).expect(404);
+
+    // Invitations (issue 9).
+    const batch = (await http().post(`${api}/events/${later.id}/invitations`).set(admin.auth).send({ status: 'confirmed', template: 'reminder' }).expect(202)).body;
+    await http().post(`${api}/events/${later.id}/invitations`).set(admin.auth).send({ template: 'nope' }).expect(400);
+    await http().get(`${api}/events/${later.id}/invitations?pageSize=5`).set(admin.auth).expect(200);
+    await http().get(`${api}/events/${later.id}/invitation-batches`).set(admin.auth).expect(200);
+    await http().get(`${api}/invitation-batches/${batch.batchId}`).set(admin.auth).expect(200);
+    await http().post(`${api}/invitation-batches/${batch.batchId}/retry`).set(admin.auth).send({}).expect(200);
+    await http().get(`${api}/registrations/${present.id}/mails`).set(admin.auth).expect(200);
+    await http().post(`${api}/public/events/${later.slug}/resend-link`).send({ email: 'nobody@example.org' }).expect(202);
+    await http().post(`${api}/public/events/${later.slug}/resend-link`).send({ email: 'x' }).expect(400);
 
     const missing = t.contract.operations().filter((op) => !t.contract.exercised.has(op));
     expect(missing).toEqual([]);
