@@ -58,6 +58,8 @@ describe('bad-input sweep over /api/v1', () => {
   let child: { id: string };
   let draft: EventBody;
   let published: EventBody;
+  // Invitations are sent to a cancelled event here: a valid body is refused (409) and writes nothing.
+  let cancelled: EventBody;
   let session: { id: string };
   let speaker: { id: string };
   let reg: RegistrationBody;
@@ -73,6 +75,8 @@ describe('bad-input sweep over /api/v1', () => {
     draft = await createEvent(t, organizer);
     published = await createPublishedEvent(t, organizer, { registrationOpensAt: new Date(Date.now() - 86_400_000).toISOString() });
     session = await createSession(t, organizer, published);
+    cancelled = await createEvent(t, organizer);
+    await t.http().post(`/api/v1/events/${cancelled.id}/cancel`).set(organizer.auth).expect(200);
     speaker = await createSpeaker(t, organizer);
     reg = await register(t, published.id, { organizationId: child.id }, organizer);
   });
@@ -323,6 +327,20 @@ describe('bad-input sweep over /api/v1', () => {
       fields: [s('fullName', 200), { name: 'email', kind: 'email' }, s('phone', 50), s('position', 200), { name: 'organizationId', kind: 'uuid' }, { name: 'role', kind: 'enum' }, { name: 'language', kind: 'enum' }],
       base: () => ({}),
       actors: () => [admin, organizer],
+    },
+    {
+      label: 'POST /events/:id/invitations',
+      send: (a) => (b) => t.http().post(`/api/v1/events/${cancelled.id}/invitations`).set(a!.auth).send(b as object),
+      fields: [{ name: 'registrationIds', kind: 'uuid' }, { name: 'status', kind: 'enum' }, { name: 'organizationId', kind: 'uuid' }, { name: 'template', kind: 'enum' }, { name: 'notYetSent', kind: 'bool' }],
+      base: () => ({}),
+      actors: () => [admin, organizer],
+    },
+    {
+      label: 'POST /public/events/:slug/resend-link',
+      send: () => (b) => t.http().post(`/api/v1/public/events/${published.slug}/resend-link`).send(b as object),
+      fields: [{ name: 'email', kind: 'email', required: true }],
+      base: () => ({ email: 'someone@example.org' }),
+      actors: () => [null],
     },
     {
       label: 'POST /public/registrations/:token/rsvp',

@@ -49,6 +49,7 @@ describe('stranger sweep over /api/v1', () => {
   let mailId: string;
   let photoId: string;
   let articleId: string;
+  let batchId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -82,6 +83,9 @@ describe('stranger sweep over /api/v1', () => {
     photoId = (await t.http().post(`/api/v1/events/${published.id}/photos`).set(organizerA.auth).field('caption', 'Ảnh').attach('file', jpeg, 'a.jpg').expect(201)).body.id;
     articleId = (await t.http().post(`/api/v1/events/${published.id}/articles`).set(organizerA.auth).send({ language: 'vi' }).expect(202)).body.id;
     for (let i = 0; i < 300 && (await t.http().get(`/api/v1/articles/${articleId}`).set(organizerA.auth)).body.status === 'generating'; i++) await new Promise((r) => setTimeout(r, 100));
+    // An invitation batch, waited for until every mail is written and kept (no job may change a row during the sweep).
+    batchId = (await t.http().post(`/api/v1/events/${published.id}/invitations`).set(organizerA.auth).send({ status: 'confirmed' }).expect(202)).body.batchId;
+    for (let i = 0; i < 300 && !(await t.http().get(`/api/v1/invitation-batches/${batchId}`).set(organizerA.auth)).body.done; i++) await new Promise((r) => setTimeout(r, 100));
   });
   afterAll(async () => {
     await t?.close();
@@ -131,6 +135,13 @@ describe('stranger sweep over /api/v1', () => {
     { label: 'DELETE /check-ins/:id', method: 'delete', path: () => `/api/v1/check-ins/${checkInId}`, write: true },
     { label: 'GET /admin/mail-messages', method: 'get', path: () => '/api/v1/admin/mail-messages', write: false },
     { label: 'GET /admin/mail-messages/:id', method: 'get', path: () => `/api/v1/admin/mail-messages/${mailId}`, write: false },
+    // Invitations (issue 9).
+    { label: 'POST /events/:id/invitations', method: 'post', path: () => `/api/v1/events/${published.id}/invitations`, body: () => ({}), write: true },
+    { label: 'GET /events/:id/invitations', method: 'get', path: () => `/api/v1/events/${published.id}/invitations`, write: false },
+    { label: 'GET /events/:id/invitation-batches', method: 'get', path: () => `/api/v1/events/${published.id}/invitation-batches`, write: false },
+    { label: 'GET /invitation-batches/:id', method: 'get', path: () => `/api/v1/invitation-batches/${batchId}`, write: false },
+    { label: 'POST /invitation-batches/:id/retry', method: 'post', path: () => `/api/v1/invitation-batches/${batchId}/retry`, body: () => ({}), write: true },
+    { label: 'GET /registrations/:id/mails', method: 'get', path: () => `/api/v1/registrations/${reg.id}/mails`, write: false },
     // Reports, exports and certificates (issue 11): reads, each only within the subtree.
     { label: 'GET /reports/events/:id', method: 'get', path: () => `/api/v1/reports/events/${published.id}`, write: false },
     { label: 'GET /reports/attendance?organizationId', method: 'get', path: () => `/api/v1/reports/attendance?organizationId=${orgA.id}`, write: false },
@@ -162,7 +173,7 @@ describe('stranger sweep over /api/v1', () => {
 
   /** Every row of the tables a request could change, updated_at included. */
   const snapshot = async () => {
-    const tables = ['user_account', 'organization', 'speaker', 'event', 'session', 'session_speaker', 'event_quota', 'registration', 'check_in', 'mail_message', 'event_recap', 'event_photo', 'article'];
+    const tables = ['user_account', 'organization', 'speaker', 'event', 'session', 'session_speaker', 'event_quota', 'registration', 'check_in', 'mail_message', 'event_recap', 'event_photo', 'article', 'invitation_batch', 'invitation'];
     const out: Record<string, string[]> = {};
     for (const table of tables) {
       out[table] = (await t.dataSource.query(`SELECT to_jsonb(x)::text AS row FROM ${table} x ORDER BY 1`)).map((r: { row: string }) => r.row);

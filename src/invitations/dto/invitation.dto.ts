@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 
 /** Templates an organizer sends by hand; change and cancellation notices are automatic. */
@@ -13,10 +13,9 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 /** Who gets the mail: the given registrations, or the event's registrations filtered by status and unit. */
 export class SendInvitationsDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SELECTED, minItems: 1, description: 'exactly these registrations of the event (others in the list: 400)' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SELECTED, description: 'exactly these registrations of the event (others in the list: 400; an empty list selects nobody)' })
   @IsOptional()
   @IsArray({ message: 'registrationIds must be an array of UUIDs' })
-  @ArrayMinSize(1, { message: 'registrationIds must not be empty' })
   @ArrayMaxSize(MAX_SELECTED, { message: `registrationIds must hold at most ${MAX_SELECTED} ids` })
   @IsUUID('all', { each: true, message: 'registrationIds must be UUIDs' })
   registrationIds?: string[];
@@ -131,7 +130,7 @@ export class RegistrationMailDto {
 }
 
 export class ResendLinkDto {
-  @ApiProperty({ maxLength: 320, example: 'lan@example.org' })
+  @ApiProperty({ format: 'email', maxLength: 320, example: 'lan@example.org' })
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(320, { message: 'email must be at most 320 characters' })
   email: string;
