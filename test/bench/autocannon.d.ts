@@ -41,6 +41,6 @@ declare module 'autocannon' {
     }
   }
   /** The running instance: a promise of the result that also emits 'response' for each answer. */
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result> & { on(event: 'response', listener: () => void): unknown };
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result> & { on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): unknown };
   export = autocannon;
 }

@@ -389,13 +389,18 @@ export function createContext(app: BenchApp, adminToken: string, defaults: { con
       // up to whole seconds (10,000 scans done in 4.2 s read as 5.01 s, -16 %): time to the last answer.
       const started = performance.now();
       let lastAnswer = started;
-      run.on('response', () => (lastAnswer = performance.now()));
+      // A 5xx is never an accepted answer, even where 4xx are (allowNon2xx): the storm would measure errors.
+      let serverErrors = 0;
+      run.on('response', (_client: unknown, statusCode: number) => {
+        lastAnswer = performance.now();
+        if (statusCode >= 500) serverErrors++;
+      });
       const result = await run;
       const cpuMs = cpuMsOf(pid) - cpuBefore;
-      const failed = result.errors + result.timeouts + (options.allowNon2xx ? 0 : result.non2xx);
+      const failed = result.errors + result.timeouts + serverErrors + (options.allowNon2xx ? 0 : result.non2xx);
       if (failed) {
         throw new Error(
-          `${options.method ?? 'GET'} ${options.path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+          `${options.method ?? 'GET'} ${options.path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${serverErrors} 5xx)`,
         );
       }
       return {
