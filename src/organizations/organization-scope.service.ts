@@ -33,7 +33,7 @@ export class OrganizationScopeService {
     }
     if (await this.organizations.isInSubtree(organizationId, root)) return;
     if (!(await this.organizations.findById(organizationId))) throw new NotFoundError('Organization', organizationId);
-    throw new ForbiddenError(`organization ${organizationId} is outside your unit's subtree`);
+    throw new ForbiddenError(`organization ${organizationId} is outside your unit's subtree`, {}, { code: 'unitOutsideSubtree' });
   }
 
   /**

@@ -75,7 +75,7 @@ export class OrganizationsService {
     const moving = dto.parentId !== undefined;
     if (dto.parentId === null) this.assertMayMakeTopLevel(user);
     else if (dto.parentId !== undefined) await this.scope.assertInScope(user, dto.parentId);
-    if (moving && user.role !== 'admin' && id === user.organizationId) throw new ForbiddenError('you cannot move your own unit; ask an admin');
+    if (moving && user.role !== 'admin' && id === user.organizationId) throw new ForbiddenError('you cannot move your own unit; ask an admin', {}, { code: 'organization.ownUnit' });
     return this.organizations.transaction(async (manager) => {
       if (moving) await this.organizations.lockTreeForMove(manager);
       const org = await this.organizations.findByIdForUpdate(manager, id);
@@ -93,7 +93,7 @@ export class OrganizationsService {
   private async move(manager: EntityManager, org: Organization, parentId: string | null): Promise<void> {
     const parent = parentId ? await this.mustExistIn(manager, parentId) : null;
     if (parent && (parent.id === org.id || parent.path.includes(org.id))) {
-      throw new ConflictError('parentId cannot be the organization itself or one of its descendants');
+      throw new ConflictError('parentId cannot be the organization itself or one of its descendants', {}, { code: 'organization.cycle' });
     }
     const oldPrefixLength = org.path.length + 1;
     org.parentId = parent?.id ?? null;
@@ -103,7 +103,7 @@ export class OrganizationsService {
 
   private assertMayMakeTopLevel(user: AuthUser): void {
     if (user.role !== 'admin') {
-      throw new ForbiddenError('only an admin can create or move a top-level organization; give a parentId inside your subtree');
+      throw new ForbiddenError('only an admin can create or move a top-level organization; give a parentId inside your subtree', {}, { code: 'organization.topLevel' });
     }
   }
 

@@ -44,6 +44,8 @@ describe('database errors reach clients as domain errors, without PostgreSQL det
         error: 'Bad Request',
         field: 'organizationId',
         message: 'organizationId refers to an organization that does not exist (any more); reload and choose another',
+        code: 'missingReference',
+        params: {},
       });
       expect(JSON.stringify(res.body)).not.toMatch(POSTGRES_TEXT);
       expect(JSON.stringify(res.body)).not.toContain(unit.id);

@@ -97,7 +97,7 @@ describe('organizations', () => {
       const child = await createOrganization(t, admin, { parentId: root.id });
       const grandchild = await createOrganization(t, admin, { parentId: child.id });
       const self = await t.http().patch(`${ORGS}/${root.id}`).set(admin.auth).send({ parentId: root.id }).expect(409);
-      expect(self.body).toEqual({ statusCode: 409, message: expect.stringContaining('descendants'), error: 'Conflict' });
+      expect(self.body).toEqual({ statusCode: 409, message: expect.stringContaining('descendants'), error: 'Conflict', code: 'organization.cycle', params: {} });
       await t.http().patch(`${ORGS}/${root.id}`).set(admin.auth).send({ parentId: grandchild.id }).expect(409);
       expect(await get(root.id)).toMatchObject({ parentId: null, path: [] });
     });
@@ -119,7 +119,7 @@ describe('organizations', () => {
     it('answers 404 for an unknown id or parentId, 400 naming the bad uuid', async () => {
       const missing = '0b0c3c59-1111-4111-8111-111111111111';
       const res = await t.http().get(`${ORGS}/${missing}`).set(admin.auth).expect(404);
-      expect(res.body).toEqual({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found' });
+      expect(res.body).toEqual({ statusCode: 404, message: `Organization ${missing} was not found`, error: 'Not Found', code: 'notFound.organization', params: {} });
       await t.http().patch(`${ORGS}/${missing}`).set(admin.auth).send({ name: 'x' }).expect(404);
       await t.http().post(ORGS).set(admin.auth).send({ name: 'x', parentId: missing }).expect(404);
       const bad = await t.http().get(`${ORGS}/not-a-uuid`).set(admin.auth).expect(400);
@@ -183,7 +183,7 @@ describe('organizations', () => {
     it("gets 403 on another subtree's unit and on the ancestors", async () => {
       for (const id of [other.id, otherChild.id, root.id]) {
         const res = await t.http().get(`${ORGS}/${id}`).set(organizer.auth).expect(403);
-        expect(res.body).toEqual({ statusCode: 403, message: expect.stringContaining('outside your unit'), error: 'Forbidden' });
+        expect(res.body).toEqual({ statusCode: 403, message: expect.stringContaining('outside your unit'), error: 'Forbidden', code: 'unitOutsideSubtree', params: {} });
         await t.http().patch(`${ORGS}/${id}`).set(organizer.auth).send({ nameEn: 'hijacked' }).expect(403);
         await t.http().post(ORGS).set(organizer.auth).send({ name: 'intruder', parentId: id }).expect(403);
       }

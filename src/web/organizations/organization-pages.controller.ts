@@ -6,8 +6,13 @@ import { UuidParam } from '../../http/uuid-param';
 import { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from '../../organizations/dto/organization.dto';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { EmptyAs, FieldErrors, readForm, validateForm } from '../forms';
+import { errorText } from '../i18n/error-text';
+import { isLocale, Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
 import { buildTree, OrganizationNode, ParentOption, parentOptions } from './organization-tree';
+
+/** The page language the page hook put on the reply. */
+const pageLocale = (res: FastifyReply): Locale => (isLocale(res.locals?.locale) ? res.locals.locale : 'vi');
 
 /** View model of organizations/tree.eta. */
 interface TreeView {
@@ -77,7 +82,7 @@ export class OrganizationPagesController {
       res.redirect(`/organizations?saved=${org.id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderForm(res, await view({}, e.message), e.status);
+      this.renderForm(res, await view({}, errorText(e, pageLocale(res))), e.status);
     }
   }
 
@@ -102,7 +107,7 @@ export class OrganizationPagesController {
       res.redirect(`/organizations?saved=${id}`, 303);
     } catch (e) {
       if (!isFormRejection(e)) throw e;
-      this.renderForm(res, await this.editView(user, org, shown, {}, e.message), e.status);
+      this.renderForm(res, await this.editView(user, org, shown, {}, errorText(e, pageLocale(res))), e.status);
     }
   }
 
