@@ -42,6 +42,8 @@ export class InvitationsService {
   ) {}
 
   async send(user: AuthUser, eventId: string, dto: SendInvitationsDto): Promise<BatchCreatedDto> {
+    // Input first (a 400 before any 404/409): an empty explicit list is a mistake, not "nobody".
+    if (dto.registrationIds && !dto.registrationIds.length) throw new InvalidInputError('registrationIds', 'must not be empty; leave it out to select by status or unit');
     const event = await this.events.assertManageable(user, eventId);
     if (event.status === 'cancelled' || event.status === 'completed') {
       throw new ConflictError(`the event is ${event.status}; invitations can no longer be sent`, { eventStatus: event.status });

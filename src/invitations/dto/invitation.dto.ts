@@ -13,7 +13,7 @@ export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 /** Who gets the mail: the given registrations, or the event's registrations filtered by status and unit. */
 export class SendInvitationsDto {
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SELECTED, description: 'exactly these registrations of the event (others in the list: 400; an empty list selects nobody)' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SELECTED, description: 'exactly these registrations of the event (others in the list, or an empty list: 400)' })
   @IsOptional()
   @IsArray({ message: 'registrationIds must be an array of UUIDs' })
   @ArrayMaxSize(MAX_SELECTED, { message: `registrationIds must hold at most ${MAX_SELECTED} ids` })
