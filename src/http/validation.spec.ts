@@ -1,5 +1,5 @@
 import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { createValidationPipe } from './validation';
 
@@ -88,5 +88,38 @@ describe('memoized class-validator rules', () => {
     await expect(pipe(LateDto)({ first: 'a', second: 'b' })).rejects.toBeInstanceOf(BadRequestException);
     IsString()(LateDto.prototype, 'second');
     await expect(pipe(LateDto)({ first: 'a', second: 'b' })).resolves.toMatchObject({ first: 'a', second: 'b' });
+  });
+});
+
+describe('memoized class-transformer rules', () => {
+  const pipe = (metatype: unknown) => (v: unknown) => createValidationPipe().transform(v, { type: 'body', metatype } as ArgumentMetadata);
+
+  it('builds nested classes from @Type the same way every time, inherited rules included', async () => {
+    class WithSpeakers {
+      @IsOptional()
+      @ValidateNested({ each: true })
+      @Type(() => SpeakerRefDto)
+      speakers?: SpeakerRefDto[];
+    }
+    class Derived extends WithSpeakers {
+      @IsString()
+      title: string;
+    }
+    for (let i = 0; i < 2; i++) {
+      const out = (await pipe(Derived)({ title: 't', speakers: [{ role: 'moderator' }] })) as Derived;
+      expect(out).toBeInstanceOf(Derived);
+      expect(out.speakers![0]).toBeInstanceOf(SpeakerRefDto);
+      await expect(pipe(Derived)({ title: 't', speakers: [{ role: 'x' }] })).rejects.toMatchObject({ response: { message: ['speakers[0].role must be presenter or moderator'] } });
+    }
+  });
+
+  it('sees a transform rule added after the first transform', async () => {
+    class Later {
+      @IsString()
+      name: string;
+    }
+    expect(await pipe(Later)({ name: ' a ' })).toMatchObject({ name: ' a ' });
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))(Later.prototype, 'name');
+    expect(await pipe(Later)({ name: ' a ' })).toMatchObject({ name: 'a' });
   });
 });
