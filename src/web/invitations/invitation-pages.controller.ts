@@ -45,7 +45,7 @@ export class InvitationPagesController {
       this.organizations.unitsInSubtree(event.organizationId),
     ]);
     res.view('invitations/page', {
-      event: { id: event.id, title: loc === 'en' && event.titleEn ? event.titleEn : event.title, status: event.status, registrationMode: event.registrationMode },
+      event: { id: event.id, slug: event.slug, title: loc === 'en' && event.titleEn ? event.titleEn : event.title, status: event.status, registrationMode: event.registrationMode },
       canSend: (user.role === 'organizer' || user.role === 'admin') && (event.status === 'draft' || event.status === 'published'),
       batches,
       current: typeof batch === 'string' ? batches.find((b) => b.id === batch)?.id ?? null : batches[0]?.id ?? null,
