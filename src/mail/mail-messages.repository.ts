@@ -51,7 +51,7 @@ export class MailMessagesRepository {
    * server already). `sent`, `stored` ('done') and `failed` (until a manual retry puts it back to
    * `queued`) are never claimed.
    */
-  async claimForSending(id: string, attempt: number): Promise<{ message: MailMessage; takenOver: boolean } | { busyForMs: number } | 'done' | null> {
+  async claimForSending(id: string, attempt: number): Promise<{ message: MailMessage; takenOver: boolean; linkVersion: number | null } | { busyForMs: number } | 'done' | null> {
     // One statement (the row lock of the UPDATE decides between two runs), one round trip.
     const [rows]: [Record<string, unknown>[], number] = await this.repo.manager.query(
       `WITH old AS (SELECT id, status AS old_status FROM mail_message WHERE id = $1 FOR UPDATE)
@@ -60,7 +60,8 @@ export class MailMessagesRepository {
          FROM old
         WHERE m.id = old.id
           AND (m.status = 'queued' OR (m.status = 'sending' AND (m.sending_at IS NULL OR m.sending_at < now() - make_interval(secs => $3))))
-        RETURNING m.*, old.old_status`,
+        RETURNING m.*, old.old_status,
+                  (SELECT r.link_version FROM registration r WHERE r.id = m.registration_id) AS link_version`,
       [id, attempt, SENDING_LEASE_MS / 1000],
     );
     if (rows.length) {
@@ -69,7 +70,8 @@ export class MailMessagesRepository {
         acc[c.propertyName] = row[c.databaseName];
         return acc;
       }, {}) as unknown as MailMessage);
-      return { message, takenOver: row.old_status === 'sending' };
+      // The recipient's link version comes with the claim: the personal link is derived from it, no second query.
+      return { message, takenOver: row.old_status === 'sending', linkVersion: row.link_version === null || row.link_version === undefined ? null : Number(row.link_version) };
     }
     const [now]: { status: string; ageMs: number | null }[] = await this.repo.manager.query(
       `SELECT status, (extract(epoch FROM now() - sending_at) * 1000)::float8 AS "ageMs" FROM mail_message WHERE id = $1`,

@@ -67,7 +67,7 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
     if (claim.takenOver) this.logger.warn(`mail_message ${m.id}: taking over a send whose worker stopped mid-way; the recipient may get it twice (same Message-ID)`);
     let filled: MailMessage;
     try {
-      filled = await this.withCurrentLink(m);
+      filled = await this.withCurrentLink(m, claim.linkVersion);
     } catch (err) {
       // Nothing was sent: give the claim back so the retry need not wait out its lease.
       await this.messages.releaseClaim(m.id).catch(() => undefined);
@@ -94,9 +94,10 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
   }
 
   /** The stored mail holds a placeholder for the recipient's personal link: the current one goes in now. */
-  private async withCurrentLink(m: MailMessage): Promise<MailMessage> {
+  private async withCurrentLink(m: MailMessage, linkVersion: number | null): Promise<MailMessage> {
     if (!m.html.includes(PERSONAL_LINK_PLACEHOLDER) && !m.text.includes(PERSONAL_LINK_PLACEHOLDER)) return m;
-    const token = m.registrationId ? await this.links.currentToken(m.registrationId) : null;
+    // Version 0 (a link from before derived links) is upgraded by currentToken().
+    const token = !m.registrationId ? null : linkVersion && linkVersion > 0 ? await this.links.token(m.registrationId, linkVersion) : await this.links.currentToken(m.registrationId);
     if (!token) throw new UnrecoverableError(`mail_message ${m.id}: its registration no longer exists, so it has no personal link`);
     return { ...m, html: PersonalLinks.fill(m.html, token), text: PersonalLinks.fill(m.text, token) };
   }
