@@ -111,7 +111,12 @@ export class MailMessagesRepository {
 
   /** Delivered (or kept locally) on this attempt; a row already delivered is left alone. */
   async markDelivered(id: string, fields: { status: 'sent' | 'stored'; transport: 'smtp' | 'local'; messageId: string | null; attempts: number }): Promise<void> {
-    await this.repo.update({ id, status: Not(In(['sent', 'stored'])) }, { ...fields, lastError: null, sentAt: new Date(), sendingAt: null });
+    // Plain SQL: once per mail on the send path, where the query builder's cost shows.
+    await this.repo.manager.query(
+      `UPDATE mail_message SET status = $2, transport = $3, message_id = $4, attempts = $5, last_error = NULL, sent_at = now(), sending_at = NULL
+        WHERE id = $1 AND status NOT IN ('sent', 'stored')`,
+      [id, fields.status, fields.transport, fields.messageId, fields.attempts],
+    );
   }
 
   /** A failed attempt: `queued` again for the retry, or `failed` for good (permanent, or the last attempt). */
