@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { isConnectionLost } from '../database/connection-errors';
 import { JOB_PROCESSOR_DECORATOR, JobProcessor } from './job-processor';
 import { JOB_QUEUE, JobName, QUEUES } from './jobs';
@@ -155,7 +155,9 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     } catch {
       return; // never started (the app failed during init)
     }
-    this.closing = worker.close().catch((err: unknown) => this.logger.warn(`closing the queue worker: ${(err as Error).message}`));
+    this.closing = whenConnected(worker)
+      .then(() => worker.close())
+      .catch((err: unknown) => this.logger.warn(`closing the queue worker: ${(err as Error).message}`));
   }
 
   /**
@@ -168,18 +170,52 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.closing) return;
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS);
-      timer.unref();
-    });
-    const outcome = await Promise.race([this.closing.then(() => 'closed' as const), graceOver]);
+    if (await settlesWithin(this.closing, SHUTDOWN_GRACE_MS)) return;
+    this.logger.warn(`the queue worker did not close within ${SHUTDOWN_GRACE_MS / 1000} s; dropping its Redis connections (its active jobs are retried as stalled)`);
+    // close() is already under way and cannot be forced any more; cutting its connections ends what it
+    // waits on. That too can wait on a connection that never comes back, so it is bounded as well.
+    await settlesWithin(this.worker.disconnect().catch(() => undefined), 2000);
+  }
+}
+
+/**
+ * BullMQ 6's Worker.close() waits for its blocking connection to end, and an
+ * ioredis client parked between reconnect attempts never emits 'end', so a
+ * close started while Redis is down or has only just come back never returns
+ * (taskforcesh/bullmq#4656, open). The worker's connections reconnect within
+ * seconds (redis.ts retryStrategy), so close once both its clients are ready
+ * again, waiting at most a few seconds for that.
+ */
+async function whenConnected(worker: Worker): Promise<void> {
+  const backend = worker.backend;
+  const clients = await Promise.all([settlesWithinValue(backend.client, RECONNECT_WAIT_MS), settlesWithinValue(backend.blockingConnection?.client ?? Promise.resolve(undefined), RECONNECT_WAIT_MS)]);
+  await Promise.all(
+    clients.map((client) =>
+      !client || client.status === 'ready' ? undefined : settlesWithin(new Promise((resolve) => client.once('ready', resolve)), RECONNECT_WAIT_MS),
+    ),
+  );
+}
+
+/** How long shutdown waits for the worker's Redis connection to be back before closing it anyway. */
+const RECONNECT_WAIT_MS = 5000;
+
+async function settlesWithinValue<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let value: T | undefined;
+  await settlesWithin(promise.then((v) => (value = v)), ms);
+  return value;
+}
+
+/** Whether `promise` settles within `ms` (the timer does not keep the process alive). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
     clearTimeout(timer);
-    if (outcome === 'timeout') {
-      this.logger.warn(`the queue worker did not close within ${SHUTDOWN_GRACE_MS / 1000} s; dropping its Redis connections (its active jobs are retried as stalled)`);
-      // close() is already under way and cannot be forced any more; cutting its connections ends what it waits on.
-      await this.worker.disconnect().catch(() => undefined);
-    }
   }
 }
 

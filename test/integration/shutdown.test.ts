@@ -6,6 +6,7 @@ import { QUEUES } from '../../src/queue/jobs';
 import { EventsQueueWorker } from '../../src/queue/queue-workers';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { redisOptions } from '../../src/queue/redis';
+import { TestRedis } from '../support/redis-server';
 import { dropDatabase, startTestApp, TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,5 +70,24 @@ describe('graceful shutdown (real PostgreSQL and Redis)', () => {
     expect(await (await queue.getJob(slowJobId))?.getState()).toBe('completed');
     // The late job was never picked up: still waiting, never run.
     expect(await (await queue.getJob(lateJobId))?.getState()).toBe('waiting');
+  });
+});
+
+describe('shutdown right after a Redis restart', () => {
+  // BullMQ's Worker.close() waits for an 'end' that an ioredis client between reconnect attempts never
+  // emits (taskforcesh/bullmq#4656): closed then, the app never finished closing.
+  it('app.close() returns within seconds when Redis has only just come back', async () => {
+    const redis = await TestRedis.start();
+    const t = await startTestApp({ REDIS_URL: redis.url });
+    try {
+      await redis.stop();
+      await sleep(1500); // long enough for every connection to be between reconnect attempts
+      await redis.start();
+      const started = Date.now();
+      await t.close();
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await redis.stop();
+    }
   });
 });
