@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService, TOKEN_TTL } from './auth.service';
 import { LoginAttemptsService } from './login-attempts.service';
+import { PersonalLinksModule } from '../registrations/personal-links.module';
 import { PasswordReset } from './password-reset.entity';
 import { PasswordResetService } from './password-reset.service';
 
@@ -20,6 +21,7 @@ import { PasswordResetService } from './password-reset.service';
     UsersModule,
     AuditModule,
     MailModule,
+    PersonalLinksModule,
     TypeOrmModule.forFeature([PasswordReset]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

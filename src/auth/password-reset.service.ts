@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
@@ -13,6 +13,7 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginAttemptsService } from './login-attempts.service';
 import { PasswordReset } from './password-reset.entity';
+import { PersonalLinks, resetLinkPlaceholder } from '../registrations/personal-links';
 
 /** How long a reset link works: long enough to open a mail, short enough that an old mail is useless. */
 export const RESET_TTL_MS = 30 * 60_000;
@@ -33,12 +34,13 @@ export class TooManyResetsException extends HttpException {
   }
 }
 
-/** The token's digest as stored: a 256-bit random token needs no slow hash (nothing to brute-force). */
+/** The token's digest as stored: a 256-bit HMAC needs no slow hash (nothing to brute-force). */
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
 /**
- * Password reset by mail. A link carries a random token; the database keeps only its SHA-256,
- * so neither a database reader nor a log reader can use a link. A link works once, for
+ * Password reset by mail. A link carries a token derived from the reset's random id under the
+ * app's key; the database keeps only its SHA-256, and the stored mail only a placeholder filled
+ * in at send time, so neither a database reader nor a log reader can use a link. A link works once, for
  * RESET_TTL_MS; using one also voids the user's other links and ends all their sessions.
  * Asking for a link answers the same whether or not the address exists (the caller answers
  * 202 either way), and is rate-limited per address and per client in Redis.
@@ -57,6 +59,7 @@ export class PasswordResetService implements OnModuleDestroy {
     private readonly audit: AuditService,
     attempts: LoginAttemptsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: PersonalLinks,
   ) {
     this.perEmail = attempts.extraLimiter('reset-email', RESETS_PER_EMAIL, RESET_WINDOW_MS);
     this.perClient = attempts.extraLimiter('reset-client', RESETS_PER_CLIENT, RESET_WINDOW_MS);
@@ -119,10 +122,13 @@ export class PasswordResetService implements OnModuleDestroy {
   }
 
   private async issue(user: User, actor: AuditActor, action: string, locale: MailLocale): Promise<void> {
-    const token = randomBytes(32).toString('base64url');
-    const url = `${this.config.appUrl}${RESET_PAGE_PATH}${token}`;
+    // The token is derived from the reset's id under the app's key (PersonalLinks), so the stored mail
+    // holds only a placeholder that the sender fills in: the link is readable nowhere in the database.
+    const id = randomUUID();
+    const token = await this.links.resetToken(id);
+    const url = `${this.config.appUrl}${RESET_PAGE_PATH}${resetLinkPlaceholder(id)}`;
     await runInTransaction(this.resets.manager, async (manager: EntityManager) => {
-      await manager.insert(PasswordReset, { userId: user.id, tokenHash: digest(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) });
+      await manager.insert(PasswordReset, { id, userId: user.id, tokenHash: digest(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) });
       await this.mail.enqueue(manager, {
         to: user.email,
         toName: user.fullName,

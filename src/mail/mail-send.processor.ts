@@ -94,7 +94,11 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
   }
 
   /** The stored mail holds a placeholder for the recipient's personal link: the current one goes in now. */
-  private async withCurrentLink(m: MailMessage, linkVersion: number | null): Promise<MailMessage> {
+  private async withCurrentLink(stored: MailMessage, linkVersion: number | null): Promise<MailMessage> {
+    // A password-reset mail's token is put in the same way: the stored row never holds a usable link.
+    const m = stored.html.includes('%%PASSWORD_RESET_TOKEN:') || stored.text.includes('%%PASSWORD_RESET_TOKEN:')
+      ? { ...stored, html: await this.links.fillResetTokens(stored.html), text: await this.links.fillResetTokens(stored.text) }
+      : stored;
     if (!m.html.includes(PERSONAL_LINK_PLACEHOLDER) && !m.text.includes(PERSONAL_LINK_PLACEHOLDER)) return m;
     // Version 0 (a link from before derived links) is upgraded by currentToken().
     const token = !m.registrationId ? null : linkVersion && linkVersion > 0 ? await this.links.token(m.registrationId, linkVersion) : await this.links.currentToken(m.registrationId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config';
-import { MASKED_TOKEN, PERSONAL_LINK_PLACEHOLDER, PersonalLinks } from './personal-links';
+import { MASKED_TOKEN, PERSONAL_LINK_PLACEHOLDER, PersonalLinks, resetLinkPlaceholder } from './personal-links';
 
 const noDatabase = {} as DataSource;
 const links = (secret: string) => new PersonalLinks(loadConfig({ JWT_SECRET: secret, APP_URL: 'https://td.example.org' }), noDatabase);
@@ -41,5 +41,17 @@ describe('personal links', () => {
     const stored = `<a href="https://td.example.org/r/${PERSONAL_LINK_PLACEHOLDER}">x</a> https://td.example.org/r/${PERSONAL_LINK_PLACEHOLDER}`;
     expect(PersonalLinks.fill(stored, 'TOKEN')).toBe('<a href="https://td.example.org/r/TOKEN">x</a> https://td.example.org/r/TOKEN');
     expect(PersonalLinks.fill(stored, MASKED_TOKEN)).not.toContain(PERSONAL_LINK_PLACEHOLDER);
+  });
+
+  it('password-reset links too: derived from the reset id apart from personal links, filled when sent, masked in the outbox', async () => {
+    const a = links('a'.repeat(32));
+    const id = randomUUID();
+    const token = await a.resetToken(id);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toBe(await a.token(id, 1));
+    expect(token).not.toBe(await links('b'.repeat(32)).resetToken(id));
+    const stored = `https://td.example.org/password-reset/${resetLinkPlaceholder(id)} and /r/${PERSONAL_LINK_PLACEHOLDER}`;
+    expect(await a.fillResetTokens(stored)).toBe(`https://td.example.org/password-reset/${token} and /r/${PERSONAL_LINK_PLACEHOLDER}`);
+    expect(PersonalLinks.mask(stored)).toBe(`https://td.example.org/password-reset/${MASKED_TOKEN} and /r/${MASKED_TOKEN}`);
   });
 });

@@ -12,6 +12,13 @@ export const PERSONAL_LINK_PLACEHOLDER = '%%PERSONAL_LINK_TOKEN%%';
 /** What an admin reading a stored mail sees instead of a token. */
 export const MASKED_TOKEN = '••••••••';
 
+/**
+ * Stands for the token of a password-reset link in a stored mail; it names the reset (its id is no
+ * secret: the token is an HMAC of it under the app's key), so the sender can put the token in.
+ */
+export const resetLinkPlaceholder = (resetId: string) => `%%PASSWORD_RESET_TOKEN:${resetId}%%`;
+const RESET_PLACEHOLDER = /%%PASSWORD_RESET_TOKEN:([0-9a-f-]{36})%%/g;
+
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22,100}$/;
 const KEY_NAME = 'personal-link';
 
@@ -40,6 +47,18 @@ export class PersonalLinks {
 
   async token(registrationId: string, version: number): Promise<string> {
     return createHmac('sha256', await this.secret()).update(`${registrationId}.${version}`).digest('base64url');
+  }
+
+  /** The token of password reset `resetId`: derived like personal links (another message), never stored. */
+  async resetToken(resetId: string): Promise<string> {
+    return createHmac('sha256', await this.secret()).update(`password-reset:${resetId}`).digest('base64url');
+  }
+
+  /** `text` with each password-reset placeholder replaced by its token (for the mail being sent). */
+  async fillResetTokens(text: string): Promise<string> {
+    const ids = [...new Set([...text.matchAll(RESET_PLACEHOLDER)].map((m) => m[1]))];
+    const tokens = new Map(await Promise.all(ids.map(async (id) => [id, await this.resetToken(id)] as const)));
+    return text.replace(RESET_PLACEHOLDER, (_, id: string) => tokens.get(id)!);
   }
 
   /** The stored form of a token; null when `token` cannot be one (one answer for wrong and malformed). */
@@ -79,6 +98,11 @@ export class PersonalLinks {
   /** `text` with the placeholder replaced by `token`. */
   static fill(text: string, token: string): string {
     return text.split(PERSONAL_LINK_PLACEHOLDER).join(token);
+  }
+
+  /** `text` as an admin may read it: every token placeholder masked. */
+  static mask(text: string): string {
+    return PersonalLinks.fill(text, MASKED_TOKEN).replace(RESET_PLACEHOLDER, MASKED_TOKEN);
   }
 
   private secret(): Promise<Buffer> {

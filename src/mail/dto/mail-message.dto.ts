@@ -1,4 +1,4 @@
-import { MASKED_TOKEN, PersonalLinks } from '../../registrations/personal-links';
+import { PersonalLinks } from '../../registrations/personal-links';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
@@ -77,8 +77,8 @@ export class MailMessageDetailDto extends MailMessageDto {
   static override from(m: MailMessage): MailMessageDetailDto {
     return {
       ...MailMessageDto.from(m),
-      html: PersonalLinks.fill(m.html, MASKED_TOKEN),
-      text: PersonalLinks.fill(m.text, MASKED_TOKEN),
+      html: PersonalLinks.mask(m.html),
+      text: PersonalLinks.mask(m.text),
       attachments: (m.attachments ?? []).map((a, index) => ({
         index,
         filename: a.filename,
