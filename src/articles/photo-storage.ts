@@ -3,9 +3,16 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { InvalidInputError } from '../http/domain-errors';
+
+/**
+ * sharp (libvips) is loaded on the first photo, not at start: it adds ~18 MB to every process, and
+ * most never touch a photo (the check-in and registration replicas).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharp: typeof Sharp = ((...args: Parameters<typeof Sharp>) => (require('sharp') as typeof Sharp)(...args)) as typeof Sharp;
 
 /** Largest photo accepted: a phone's full-size JPEG is 3 to 12 MB. */
 export const PHOTO_MAX_BYTES = 15 * 1024 * 1024;

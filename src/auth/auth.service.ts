@@ -36,10 +36,20 @@ export interface TokenSubject extends UserDto {
 
 const WRONG = 'email or password is wrong';
 
+/** Tokens whose signature was checked, kept so a desk's next scans skip the HMAC and JSON parsing. */
+const VERIFIED_MAX = 10_000;
+
 @Injectable()
 export class AuthService implements OnModuleInit {
   // Verified when the e-mail is unknown, so that the response time does not reveal which accounts exist.
   private dummyHash = '';
+  /**
+   * token → its claims and expiry (ms), for tokens this process verified. Verifying the signature is a
+   * few percent of a check-in's CPU, and a desk sends the same token with every scan. A token's claims
+   * never change, so keeping them is safe; what can change (active, role, unit, session version) is
+   * read from the user's state on every request below, and the expiry is checked on every use.
+   */
+  private readonly verified = new Map<string, { claims: Claims; expiresAt: number }>();
 
   constructor(
     private readonly users: UsersService,
@@ -82,16 +92,33 @@ export class AuthService implements OnModuleInit {
    * with the user's current role and unit; null otherwise.
    */
   async verify(token: string): Promise<AuthUser | null> {
-    let c: Claims;
-    try {
-      c = await this.jwt.verifyAsync<Claims>(token, { algorithms: ['HS256'] });
-    } catch {
-      return null;
-    }
+    const c = await this.claimsOf(token);
+    if (!c) return null;
     if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
     const state = await this.users.currentState(c.sub);
     if (!state || !state.active || state.sessionVersion !== (typeof c.ver === 'number' ? c.ver : 0)) return null;
     return { id: state.id, email: state.email, fullName: state.fullName, role: state.role, organizationId: state.organizationId };
+  }
+
+  private async claimsOf(token: string): Promise<Claims | null> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > Date.now()) return known.claims;
+      this.verified.delete(token);
+      return null;
+    }
+    let c: Claims & { exp?: number };
+    try {
+      c = await this.jwt.verifyAsync<Claims & { exp?: number }>(token, { algorithms: ['HS256'] });
+    } catch {
+      return null;
+    }
+    if (typeof c.exp === 'number') {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims: c, expiresAt: c.exp * 1000 });
+    }
+    return c;
   }
 
   /**

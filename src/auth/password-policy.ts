@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import type * as ZxcvbnCommon from '@zxcvbn-ts/language-common';
 import { IsString, MaxLength, MinLength, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** NIST SP 800-63B: at least 8 characters, checked against a list of known-common passwords, no composition rules. */
@@ -10,10 +10,13 @@ let common: Set<string> | null = null;
 /**
  * zxcvbn-ts's list of the ~49,000 most common passwords (from leaked password sets), bundled with
  * the package, plus a few that Vietnamese users pick; only those long enough to pass the length
- * rule are kept. Loaded on first use.
+ * rule are kept. Loaded on first use, module included: the package's dictionaries are megabytes that
+ * an API process which never sees a password (a check-in replica) should not hold.
  */
 function commonPasswords(): Set<string> {
   if (!common) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof ZxcvbnCommon;
     const local = ['matkhau1', 'matkhau123', 'matkhau@123', 'congdoan', 'congdoan123', 'vietnam1', 'vietnam123', 'trainingdesk', 'anhyeuem', 'iloveyou1'];
     common = new Set([...(dictionary['passwords-common'] as string[]), ...local].filter((p) => p.length >= PASSWORD_MIN_LENGTH).map((p) => p.toLowerCase()));
   }
