@@ -1,4 +1,6 @@
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
+import { PageClient } from '../factories/page-client';
+import { createUserWithPassword } from '../factories/web';
 import { createPublishedEvent, EventBody } from '../factories/events';
 import { checkIn, register } from '../factories/registrations';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -105,5 +107,35 @@ describe('reports API', () => {
       const res = await t.http().get(`/api/v1/reports/attendance?${query}`).set(leader.auth);
       expect([query, res.status, JSON.stringify(res.body.message)]).toEqual([query, 400, expect.stringMatching(message)]);
     }
+  });
+});
+
+describe('the reports link in the menu', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is offered to a leader, who can open it, and not to desk staff, who may not', async () => {
+    const admin = await loginAdmin(t);
+    const unit = await createOrganization(t, admin, { name: 'LĐLĐ huyện Dầu Tiếng' });
+    const menuLinks = async (role: 'leader' | 'staff') => {
+      const user = await createUserWithPassword(t, admin, role, unit.id);
+      const c = new PageClient(t);
+      await c.login(user.email, user.password);
+      const home = await c.get('/');
+      expect(home.status).toBe(200);
+      const nav = /<nav class="mainnav"[\s\S]*?<\/nav>/.exec(home.text)?.[0] ?? '';
+      return { nav, c };
+    };
+    const leader = await menuLinks('leader');
+    expect(leader.nav).toContain('href="/reports"');
+    expect((await leader.c.get('/reports')).status).toBe(200);
+    const staff = await menuLinks('staff');
+    expect(staff.nav).not.toContain('href="/reports"');
+    expect((await staff.c.get('/reports')).status).toBe(403);
   });
 });
