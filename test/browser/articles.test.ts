@@ -7,7 +7,7 @@ import { Actor, createOrganization, loginAdmin, loginAs } from '../factories';
 import { createPublishedEvent, createSession, createSpeaker, EventBody } from '../factories/events';
 import { checkIn, register } from '../factories/registrations';
 import { createUserWithPassword } from '../factories/web';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser, logInThroughPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SHOTS = join(__dirname, 'screenshots');
@@ -58,11 +58,7 @@ describe('articles in Chromium: an organizer writes the recap, generates, edits 
   });
 
   it('fills the recap form and saves it', async () => {
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(login.email);
-    await page.getByLabel('Mật khẩu').fill(login.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${t.url}/`);
+    await logInThroughPage(page, t.url, login);
     await page.goto(`/events/${event.id}/recap`);
     await page.getByLabel('Điểm nổi bật', { exact: true }).fill('Lớp tập huấn diễn ra trong không khí sôi nổi.\n\nCác học viên trao đổi nhiều tình huống thực tế.');
     await page.getByLabel('Người phát biểu').first().fill('Trần Văn Nam');

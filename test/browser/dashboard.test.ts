@@ -5,7 +5,7 @@ import { createActor, createOrganization, loginAdmin } from '../factories';
 import { createPublishedEvent } from '../factories/events';
 import { checkIn, register, setEventColumns } from '../factories/registrations';
 import { createUserWithPassword } from '../factories/web';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser, logInThroughPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SHOTS = join(__dirname, 'screenshots');
@@ -71,11 +71,7 @@ describe('leadership dashboard in Chromium', () => {
   const barUnits = () => page.locator('#chart-units g.bar').evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-unit'), b.getAttribute('data-confirmed'), b.getAttribute('data-checked-in'), b.getAttribute('data-quota')]));
 
   it('the home page shows live figures and offers the leader the reports, nothing that would answer 403', async () => {
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(leader.email);
-    await page.getByLabel('Mật khẩu').fill(leader.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${t.url}/`);
+    await logInThroughPage(page, t.url, leader);
     await expect(page.locator('#home-confirmed').textContent()).resolves.toBe('9');
     await expect(page.locator('#home-checkins').textContent()).resolves.toBe('5');
     const links = await page.locator('.dash-links a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loginAdmin, createOrganization } from '../factories';
 import { createSpeaker } from '../factories/events';
 import { createUserWithPassword } from '../factories/web';
-import { collectPageErrors, launchBrowser } from '../support/browser';
+import { collectPageErrors, launchBrowser, logInThroughPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('event pages in Chromium: an organizer prepares and publishes a training', () => {
@@ -32,11 +32,7 @@ describe('event pages in Chromium: an organizer prepares and publishes a trainin
   });
 
   it('logs in and reaches the events list from the dashboard', async () => {
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(organizer.email);
-    await page.getByLabel('Mật khẩu').fill(organizer.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${t.url}/`);
+    await logInThroughPage(page, t.url, organizer);
     await page.locator('main').getByRole('link', { name: /^Sự kiện:/ }).click();
     await page.waitForURL('**/events');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sự kiện');

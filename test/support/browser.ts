@@ -28,3 +28,12 @@ export function collectPageErrors(page: Page, alsoIgnore: (text: string) => bool
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
 }
+
+/** Logs in through the Vietnamese login form, as a person does, and waits for the dashboard. */
+export async function logInThroughPage(page: Page, baseUrl: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Mật khẩu').fill(who.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}
