@@ -21,7 +21,8 @@ export class CheckInsService {
    * session). Returns `created: false` with the first check-in when it was
    * already there — unless the scanner retries with the nonce of that first
    * check-in, which gets the original answer back. One statement in the
-   * usual case; the scope comes from the JWT, nothing is cached.
+   * usual case: the caller's role and unit come from the auth guard, which
+   * read them from the user's current state (UserStateCache), not from the token.
    */
   async checkIn(user: AuthUser, eventId: string, dto: CreateCheckInDto): Promise<{ created: boolean; result: CheckInResultDto }> {
     // JSON null passes @IsOptional: a null code or registrationId counts as not given.
