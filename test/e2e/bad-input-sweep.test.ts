@@ -499,6 +499,23 @@ describe('bad-input sweep over /api/v1', () => {
       ['POST /articles/:id/publish', (id) => t.http().post(`/api/v1/articles/${id}/publish`).set(organizer.auth)],
       ['POST /articles/:id/unpublish', (id) => t.http().post(`/api/v1/articles/${id}/unpublish`).set(organizer.auth)],
       ['POST /articles/:id/restore-previous', (id) => t.http().post(`/api/v1/articles/${id}/restore-previous`).set(organizer.auth)],
+      ['POST /events/:id/invitations', (id) => t.http().post(`/api/v1/events/${id}/invitations`).set(organizer.auth).send({})],
+      ['GET /events/:id/invitations', (id) => t.http().get(`/api/v1/events/${id}/invitations`).set(organizer.auth)],
+      ['GET /events/:id/invitation-batches', (id) => t.http().get(`/api/v1/events/${id}/invitation-batches`).set(organizer.auth)],
+      ['GET /invitation-batches/:id', (id) => t.http().get(`/api/v1/invitation-batches/${id}`).set(organizer.auth)],
+      ['POST /invitation-batches/:id/retry', (id) => t.http().post(`/api/v1/invitation-batches/${id}/retry`).set(organizer.auth)],
+      ['GET /registrations/:id/mails', (id) => t.http().get(`/api/v1/registrations/${id}/mails`).set(organizer.auth)],
+      ['GET /reports/events/:id', (id) => t.http().get(`/api/v1/reports/events/${id}`).set(organizer.auth)],
+      ['GET /reports/events/:id/attendance.csv', (id) => t.http().get(`/api/v1/reports/events/${id}/attendance.csv`).set(organizer.auth)],
+      ['GET /reports/events/:id/attendance.xlsx', (id) => t.http().get(`/api/v1/reports/events/${id}/attendance.xlsx`).set(organizer.auth)],
+      ['GET /events/:id/sign-in-sheet.pdf', (id) => t.http().get(`/api/v1/events/${id}/sign-in-sheet.pdf`).set(organizer.auth)],
+      ['GET /events/:id/badges.pdf', (id) => t.http().get(`/api/v1/events/${id}/badges.pdf`).set(organizer.auth)],
+      ['GET /registrations/:id/certificate', (id) => t.http().get(`/api/v1/registrations/${id}/certificate`).set(organizer.auth)],
+      ['GET /registrations/:id/certificate.pdf', (id) => t.http().get(`/api/v1/registrations/${id}/certificate.pdf`).set(organizer.auth)],
+      ['GET /users/:id', (id) => t.http().get(`/api/v1/users/${id}`).set(admin.auth)],
+      ['PATCH /users/:id', (id) => t.http().patch(`/api/v1/users/${id}`).set(admin.auth).send({ fullName: 'x' })],
+      ['POST /users/:id/sign-out-everywhere', (id) => t.http().post(`/api/v1/users/${id}/sign-out-everywhere`).set(admin.auth)],
+      ['POST /users/:id/password-reset', (id) => t.http().post(`/api/v1/users/${id}/password-reset`).set(admin.auth)],
     ];
     const before = await counts();
     for (const [label, call] of paths) {
