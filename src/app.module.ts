@@ -1,4 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
@@ -24,6 +24,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { InvitationPagesModule } from './web/invitations/invitation-pages.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RegistrationsModule } from './registrations/registrations.module';
 import { UsersModule } from './users/users.module';
 import { RegistrationPagesModule } from './web/registrations/registration-pages.module';
@@ -45,22 +46,20 @@ function coreModules(config: AppConfig, options: AppOptions) {
   return [
     ConfigModule.forRoot(config),
     LoggerModule.forRoot({
-      // nestjs-pino's default route, `{/*splat}`, reaches @fastify/middie as `/{/*splat}`, which matches no
-      // request: the root and every other path are given separately.
-      forRoutes: [
-        { path: '/', method: RequestMethod.ALL },
-        { path: '*splat', method: RequestMethod.ALL },
-      ],
+      // No Nest middleware: the request logging and its context are two Fastify hooks (see
+      // http/request-logging.ts), cheaper than pino-http through @fastify/middie.
+      forRoutes: [],
       pinoHttp: withDestination(options.logDestination, {
         level: config.logLevel,
-        // The request id is Fastify's (see http/request-id.ts): pino-http takes it from the raw request.
-        // One compact line per request at info (id, method, masked URL, status, time; no headers), none
-        // above: secrets in URLs (?_csrf=, personal /r/<token> links) become *** (see requestLogging).
-        ...requestLogging(config.logLevel),
+        // The request id is Fastify's (see http/request-id.ts). One compact line per request at info (id,
+        // method, masked URL, status, time; no headers), none above: secrets in URLs (?_csrf=, personal
+        // /r/<token> links) become *** (see requestLogging, registerRequestLogging).
+        ...requestLogging(),
       }),
     }),
     DatabaseModule,
     QueueModule.forRoot(options.jobOptions),
+    RateLimitModule,
   ];
 }
 

@@ -12,6 +12,7 @@ import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { ChangePasswordDto, EMPTY_OBJECT_SCHEMA, RequestPasswordResetDto, ResetPasswordDto } from './dto/password.dto';
 import { PasswordResetService } from './password-reset.service';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
 /** Response header with the fresh token after a password change (the old token no longer works). */
 export const NEW_TOKEN_HEADER = 'x-access-token';
@@ -28,6 +29,7 @@ export class AuthController {
   /** Rate-limited against password guessing (AuthService.login counts through LoginAttemptsService). */
   @Public()
   @Post('login')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'email or password is wrong, or the account is deactivated' })
@@ -77,6 +79,7 @@ export class AuthController {
   /** Sets a new password with the token of a reset link: once, within 30 minutes; ends every session of the user. */
   @Public()
   @Post('password-reset/:token')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @HttpCode(204)
   @ApiParam({ name: 'token', description: 'the token of the reset link', schema: { type: 'string', maxLength: 200 } })
   @ApiNoContentResponse({ description: 'the password is set' })

@@ -122,7 +122,16 @@ describe('loadConfig', () => {
         'NODE_ENV', 'PORT', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'SMTP_URL', 'MAIL_FROM',
         'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'APP_ROLE', 'STORAGE_DIR', 'MIGRATIONS_RUN', 'LOG_LEVEL',
         'SMTP_RATE_PER_SECOND', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY',
+        'RATE_LIMIT_REGISTRATION', 'RATE_LIMIT_TOKEN_MISSES', 'RATE_LIMIT_LINK_RESEND',
       ].sort(),
+    );
+  });
+
+  it('reads the rate limits as <count>/<window>, 0 switching one off', () => {
+    expect(loadConfig({}).rateLimits).toEqual({ registration: { points: 60, seconds: 600 }, tokenMisses: { points: 30, seconds: 900 }, linkResend: { points: 10, seconds: 900 } });
+    expect(loadConfig({ RATE_LIMIT_REGISTRATION: '5/30s', RATE_LIMIT_TOKEN_MISSES: '0', RATE_LIMIT_LINK_RESEND: '100/1h' }).rateLimits).toEqual({ registration: { points: 5, seconds: 30 }, tokenMisses: null, linkResend: { points: 100, seconds: 3600 } });
+    expect(configError({ RATE_LIMIT_REGISTRATION: '60 per minute' }).message).toBe(
+      'Invalid configuration: RATE_LIMIT_REGISTRATION must be <count>/<window> with the window in s, m or h (e.g. 60/10m), or 0 for no limit (got "60 per minute")',
     );
   });
 

@@ -18,6 +18,36 @@ const url = (protocols: string[]) =>
       }
     }, `must be a URL starting with ${protocols.map((p) => p + '://').join(' or ')}`);
 
+/** One limit: at most `points` per `seconds` from one client address; null when switched off. */
+export interface LimitSetting {
+  points: number;
+  seconds: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * A limit as configured, `<count>/<window>` with the window in s, m or h (`60/10m`: 60 per 10
+ * minutes), or `0` to switch it off.
+ */
+export const limitSetting = (fallback: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .default(fallback)
+      .transform((v, ctx): LimitSetting | null => {
+      if (v === '0') return null;
+      const m = /^(\d{1,6})\/(\d{1,5})(s|m|h)$/.exec(v);
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must be <count>/<window> with the window in s, m or h (e.g. 60/10m), or 0 for no limit' });
+        return z.NEVER;
+      }
+      return { points: Number(m[1]), seconds: Number(m[2]) * UNIT_SECONDS[m[3]] };
+    }),
+  );
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -65,6 +95,12 @@ export const envSchema = z
       .default('true')
       .transform((v) => v === 'true' || v === '1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Public self-registrations (the page's form and the API without a token) per client address; 0 = no limit */
+    RATE_LIMIT_REGISTRATION: limitSetting('60/10m'),
+    /** Requests with a token that identifies nothing (logins refused, unknown personal or reset links) per client address */
+    RATE_LIMIT_TOKEN_MISSES: limitSetting('30/15m'),
+    /** "Lost your link?" requests per client address (each registration gets at most one mail per window anyway) */
+    RATE_LIMIT_LINK_RESEND: limitSetting('10/15m'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -114,6 +150,8 @@ export interface AppConfig {
   storageDir: string;
   migrationsRun: boolean;
   logLevel: string;
+  /** Limits per client address, kept in Redis (src/rate-limit); null = off. */
+  rateLimits: { registration: LimitSetting | null; tokenMisses: LimitSetting | null; linkResend: LimitSetting | null };
   /** Whether this process serves HTTP / consumes jobs. */
   runsApi: boolean;
   runsWorker: boolean;
@@ -158,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageDir: e.STORAGE_DIR,
     migrationsRun: e.MIGRATIONS_RUN,
     logLevel: e.LOG_LEVEL,
+    rateLimits: Object.freeze({ registration: e.RATE_LIMIT_REGISTRATION, tokenMisses: e.RATE_LIMIT_TOKEN_MISSES, linkResend: e.RATE_LIMIT_LINK_RESEND }),
     runsApi: e.APP_ROLE !== 'worker',
     runsWorker: e.APP_ROLE !== 'api',
   });

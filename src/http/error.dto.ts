@@ -14,6 +14,8 @@ export class ErrorDto {
   @ApiProperty({ example: 'Bad Request' }) error: string;
   /** The field a service-level 400 or 409 is about, when there is one. */
   @ApiPropertyOptional() field?: string;
+  /** A 429: the limit that was reached (`registration`, `tokenMisses`, `linkResend`: RATE_LIMIT_*). */
+  @ApiPropertyOptional({ example: 'registration' }) limit?: string;
 }
 
 /** One problem in an imported file. */

@@ -4,7 +4,7 @@ import { Public } from '../auth/auth-user';
 import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import type { FastifyRequest } from '../http/request';
 import { EmptyDto, ResendLinkDto } from './dto/invitation.dto';
-import { LinkResendService, RESEND_PER_CLIENT, RESEND_WINDOW_SECONDS } from './link-resend.service';
+import { LinkResendService } from './link-resend.service';
 
 /** "Lost your link?" of the public event page. */
 @ApiController('public/events', 'public')
@@ -15,7 +15,7 @@ export class PublicLinksController {
   @Post(':slug/resend-link')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: EmptyDto, description: 'the same answer whether or not the address is registered; a registered delegate gets a mail with their current link (at most one per 15 minutes)' })
-  @ApiErrors({ 404: 'unknown event (or a draft)', 429: `more than ${RESEND_PER_CLIENT} requests from this client address in ${RESEND_WINDOW_SECONDS / 60} minutes; Retry-After says when to try again` })
+  @ApiErrors({ 404: 'unknown event (or a draft)', 429: 'more requests from this client address than RATE_LIMIT_LINK_RESEND allows (10 per 15 minutes by default); Retry-After says when to try again, `limit` is `linkResend`' })
   async resend(@Param('slug') slug: string, @Body() dto: ResendLinkDto, @Req() req: FastifyRequest): Promise<EmptyDto> {
     await this.resends.resend(slug, dto.email, req.ip);
     return {};

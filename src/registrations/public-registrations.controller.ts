@@ -4,6 +4,7 @@ import { Public } from '../auth/auth-user';
 import { ApiController, ApiErrors } from '../http/api-controller.decorator';
 import { PublicRegistrationDto, RsvpDto } from './dto/public-registration.dto';
 import { PublicRegistrationsService } from './public-registrations.service';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
 /** The delegate's self-service; the token of the personal link is the only credential. */
 @ApiController('public/registrations', 'public')
@@ -12,6 +13,7 @@ export class PublicRegistrationsController {
   constructor(private readonly registrations: PublicRegistrationsService) {}
 
   @Get(':token')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @ApiOkResponse({ type: PublicRegistrationDto })
   @ApiErrors({ 404: 'unknown or expired link' })
   get(@Param('token') token: string): Promise<PublicRegistrationDto> {
@@ -19,6 +21,7 @@ export class PublicRegistrationsController {
   }
 
   @Post(':token/rsvp')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @HttpCode(200)
   @ApiOkResponse({ type: PublicRegistrationDto })
   @ApiErrors({ 404: 'unknown or expired link', 409: 'answers are closed, the registration was cancelled, or the event is full' })
@@ -27,6 +30,7 @@ export class PublicRegistrationsController {
   }
 
   @Post(':token/cancel')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @HttpCode(200)
   @ApiOkResponse({ type: PublicRegistrationDto })
   @ApiErrors({ 404: 'unknown or expired link', 409: "the event's registrations can no longer be cancelled" })
@@ -36,6 +40,7 @@ export class PublicRegistrationsController {
 
   /** The QR code of the check-in code. (Its 200 names its media type; errors are JSON, so no @ApiProduces.) */
   @Get(':token/qr.svg')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @Header('Content-Type', 'image/svg+xml')
   @Header('Cache-Control', 'private, max-age=3600')
   @ApiOkResponse({ description: 'the QR code as SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
@@ -45,6 +50,7 @@ export class PublicRegistrationsController {
   }
 
   @Get(':token/event.ics')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="event.ics"')
   @ApiOkResponse({ description: 'the event as an iCalendar file', content: { 'text/calendar': { schema: { type: 'string' } } } })

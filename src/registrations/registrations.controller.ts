@@ -16,6 +16,7 @@ import {
 } from './dto/registration.dto';
 import { RegistrationImportService, UploadedImportFile } from './registration-import.service';
 import { RegistrationsService } from './registrations.service';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
 /** Largest import file accepted (a 20,000-row XLSX is well below). */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
@@ -30,6 +31,7 @@ export class EventRegistrationsController {
   /** Self-registration without a token; with an organizer's token, anyone on any non-cancelled event. */
   @Post(':id/registrations')
   @Public()
+  @RateLimit('registration', { counts: 'every', anonymousOnly: true })
   @ApiCreatedResponse({ type: CreatedRegistrationDto })
   @ApiErrors({
     400: 'invalid input: one message per field',

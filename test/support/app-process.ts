@@ -28,7 +28,8 @@ export class AppProcess {
     const port = env.PORT ?? String(await sparePort());
     const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...(process.env.FAULT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.FAULT_NODE_OPTIONS } : {}), ...env, PORT: port },
+      // The per-address rate limits are off (every test client is 127.0.0.1) unless `env` turns them on.
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', RATE_LIMIT_REGISTRATION: '0', RATE_LIMIT_TOKEN_MISSES: '0', ...(process.env.FAULT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.FAULT_NODE_OPTIONS } : {}), ...env, PORT: port },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const p = new AppProcess(child, `http://127.0.0.1:${port}`);

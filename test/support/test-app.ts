@@ -27,6 +27,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     JWT_SECRET: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'error',
     STORAGE_DIR: `/tmp/td-test-${suffix}`,
+    // Every test client is 127.0.0.1: the per-address limits are off unless a test turns them on (protections.test.ts).
+    RATE_LIMIT_REGISTRATION: '0',
+    RATE_LIMIT_TOKEN_MISSES: '0',
     ...env,
   });
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { UnauthorizedError } from '../../http/domain-errors';
 import { clearSessionCookie, safeNext, setSessionCookie } from '../session-cookies';
 import { WebController } from '../web-controller.decorator';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 
 /** View model of auth/login.eta. */
 interface LoginView {
@@ -37,6 +38,7 @@ export class LoginController {
   /** Same rate limit as the API login (AuthService.login: per address and e-mail; a 429 is rendered by the page error filter). */
   @Public()
   @Post('login')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: FastifyReply): Promise<void> {
     const email = str(body.email).trim();
     const next = safeNext(body.next);

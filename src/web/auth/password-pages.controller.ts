@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from '../../http/request';
 import { FieldErrors, validateForm } from '../forms';
 import { passwordErrors } from '../users/password-errors';
 import { WebController } from '../web-controller.decorator';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 
 /** View model of auth/forgot.eta. */
 interface ForgotView {
@@ -50,12 +51,14 @@ export class PasswordPagesController {
   }
 
   @Get('password-reset/:token')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async resetForm(@Param('token') token: string, @Res() res: FastifyReply): Promise<void> {
     const valid = await this.resets.isUsable(token.slice(0, 200));
     this.renderReset(res, { action: `/password-reset/${encodeURIComponent(token)}`, valid, errors: {} }, valid ? HttpStatus.OK : HttpStatus.NOT_FOUND);
   }
 
   @Post('password-reset/:token')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async reset(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const action = `/password-reset/${encodeURIComponent(token)}`;
     const newPassword = typeof body.newPassword === 'string' ? body.newPassword : '';

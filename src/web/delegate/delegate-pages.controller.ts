@@ -15,6 +15,7 @@ import { codeGroups, inLanguage, spanInZone } from '../registrations/page-format
 import { PublicRegistrationsService } from '../../registrations/public-registrations.service';
 import { WebController } from '../web-controller.decorator';
 import { RegistrationEntryBuilder, RegistrationEntryView } from './registration-entry';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 
 const FORM_FIELDS = { fullName: 'omit', email: 'omit', phone: 'omit', position: 'omit', organizationId: 'omit', language: 'omit' } as const;
 
@@ -69,6 +70,7 @@ export class DelegatePagesController {
   }
 
   @Post('e/:slug/register')
+  @RateLimit('registration', { counts: 'every' })
   async register(@Param('slug') slug: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const event = await this.publicEvent(slug);
     const values = readForm(body, FORM_FIELDS);
@@ -95,6 +97,7 @@ export class DelegatePagesController {
   }
 
   @Get('r/:token')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async mine(@Param('token') token: string, @Query('done') done: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const r = await this.publicRegistrations.get(token);
     res.view('delegate/my-registration', this.myView(token, r, locale(req), DONE.find((d) => d === done) ?? null, null));
@@ -102,6 +105,7 @@ export class DelegatePagesController {
 
   /** Accept (`answer=accept`) or decline (`answer=decline`) an invitation. */
   @Post('r/:token/rsvp')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async rsvp(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const answer = body.answer;
     if (answer !== 'accept' && answer !== 'decline') throw new InvalidInputError('answer', 'must be accept or decline');
@@ -109,6 +113,7 @@ export class DelegatePagesController {
   }
 
   @Post('r/:token/cancel')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async cancel(@Param('token') token: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.act(token, req, res, 'cancelled', () => this.publicRegistrations.cancel(token));
   }

@@ -7,6 +7,7 @@ import { PublicRegistrationsService } from '../../registrations/public-registrat
 import { formatSpan } from '../../registrations/registration-mails';
 import { DEFAULT_LOCALE, Locale } from '../i18n/i18n';
 import { WebController } from '../web-controller.decorator';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 
 const ANSWERS = ['accept', 'decline', 'cancel'] as const;
 type Answer = (typeof ANSWERS)[number];
@@ -41,6 +42,7 @@ export class AnswerPagesController {
   ) {}
 
   @Get('r/:token/:answer')
+  @RateLimit('tokenMisses', { counts: 'misses' })
   async answer(@Param('token') token: string, @Param('answer') answer: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!(ANSWERS as readonly string[]).includes(answer)) throw new NotFoundError('Page');
     const r = await this.registrations.get(token);
