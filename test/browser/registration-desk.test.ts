@@ -135,7 +135,20 @@ describe('registration and check-in desk in Chromium', () => {
       await expect(page.locator('#desk-pending').isVisible()).resolves.toBe(true);
       await expect(page.locator('#desk-pending-count').textContent()).resolves.toBe('1');
       await expect(page.locator('#desk-net').isVisible()).resolves.toBe(true);
-      const kept = await page.evaluate((id) => JSON.parse(localStorage.getItem(`td-desk-pending:${id}`) ?? '[]'), event.id);
+      // Kept in IndexedDB (desk.js), written before the desk said "saved".
+      const kept = await page.evaluate(
+        (id) =>
+          new Promise<{ code: string; nonce: string; scannedAt: string }[]>((resolve, reject) => {
+            const open = indexedDB.open('td-desk');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const req = open.result.transaction('scans').objectStore('scans').index('event').getAll(id);
+              req.onsuccess = () => resolve(req.result);
+              req.onerror = () => reject(req.error);
+            };
+          }),
+        event.id,
+      );
       expect(kept).toHaveLength(1);
       expect(kept[0]).toMatchObject({ code: second.code });
       expect(kept[0].nonce).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,7 +1,9 @@
 import { Get, Query, Render, Req, Res } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from '../../http/request';
-import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
+import { AuthUser, CurrentUser, Public, Roles } from '../../auth/auth-user';
 import { CheckInsService } from '../../check-ins/check-ins.service';
 import { ListEventsQueryDto } from '../../events/dto/event.dto';
 import { EVENT_STATUSES } from '../../events/event.entity';
@@ -15,6 +17,7 @@ import { SessionsService } from '../../sessions/sessions.service';
 import { DEFAULT_LOCALE, Locale, translator } from '../i18n/i18n';
 import { inLanguage, spanInZone } from '../registrations/page-format';
 import { RegistrationPageQueries } from '../registrations/registration-page-queries';
+import { STATIC_DIR, VIEWS_DIR } from '../configure-web';
 import { WebController } from '../web-controller.decorator';
 
 /** Texts the desk script shows (it runs without templates): `desk.js.<key>` in the page language. */
@@ -23,6 +26,9 @@ const JS_TEXTS = [
   'savedOffline', 'savedRetry', 'synced', 'syncedDuplicate', 'syncFailed', 'searching', 'noMatch', 'checkIn', 'offline', 'cameraError',
   'atSession', 'atDoor', 'statuses.invited', 'statuses.confirmed', 'statuses.declined', 'statuses.waitlisted', 'statuses.cancelled',
 ] as const;
+
+/** Texts of the offline desk (`deskOffline.<key>`, desk-offline.<locale>.json), as `offline.<key>` for desk.js. */
+const OFFLINE_TEXTS = ['ready', 'savedCopy', 'storageFailed', 'otherAccount', 'loggedOutQueued'] as const;
 
 /** Error codes the check-in and search API may answer the desk with (`errors.<code>` in the catalogs). */
 const DESK_ERRORS = [
@@ -36,6 +42,30 @@ const DESK_ERRORS = [
  */
 let jsQrSource: Buffer | null = null;
 const jsQr = (): Buffer => (jsQrSource ??= readFileSync(require.resolve('jsqr/dist/jsQR.js')));
+
+/**
+ * The desk's service worker (static/desk-sw.js) with its cache version filled in: a hash of the worker,
+ * the files it keeps, the templates of the desk page and the catalogs. A deployment that changes any of
+ * them changes the script, so browsers install the new worker, which replaces the old cache. Computed
+ * once per process (the files do not change under a running server).
+ */
+let deskWorker: string | null = null;
+function deskWorkerSource(): string {
+  if (deskWorker) return deskWorker;
+  const source = readFileSync(join(STATIC_DIR, 'desk-sw.js'), 'utf8');
+  const i18nDir = join(VIEWS_DIR, 'i18n');
+  const inputs = [
+    source,
+    ...['app.css', 'app.js', 'desk.css', 'desk.js'].map((f) => readFileSync(join(STATIC_DIR, f))),
+    jsQr(),
+    ...['layout.eta', 'desk/desk.eta'].map((f) => readFileSync(join(VIEWS_DIR, f))),
+    ...readdirSync(i18nDir).filter((f) => f.endsWith('.json')).sort().map((f) => readFileSync(join(i18nDir, f))),
+  ];
+  const hash = createHash('sha256');
+  for (const input of inputs) hash.update(input);
+  deskWorker = source.replace('__DESK_SW_VERSION__', hash.digest('hex').slice(0, 16));
+  return deskWorker;
+}
 
 /** The desk search's answer (read by desk.js). */
 interface DeskSearchAnswer {
@@ -56,6 +86,10 @@ interface DeskView {
   /** JSON for data attributes (escaped by the template, read by desk.js). */
   unitsJson: string;
   textsJson: string;
+  /** Whose desk this is: desk.js keeps each account's offline scans apart. */
+  userId: string;
+  /** When the page was made (ISO): a copy opened offline says how old it is. */
+  renderedAt: string;
 }
 
 const locale = (req: FastifyRequest): Locale => req.locale ?? DEFAULT_LOCALE;
@@ -63,7 +97,8 @@ const locale = (req: FastifyRequest): Locale => req.locale ?? DEFAULT_LOCALE;
 /**
  * The check-in desk (staff, organizers, admin). The page only renders the
  * frame; desk.js scans through the JSON API (POST /api/v1/events/:id/check-ins,
- * cookie + x-csrf-token), keeps scans made offline and sends them later.
+ * cookie + x-csrf-token), keeps scans made offline in IndexedDB and sends them later;
+ * a service worker (/desk/sw.js) keeps the page and its files so that it opens without network.
  */
 @WebController('desk')
 @Roles('staff', 'organizer')
@@ -92,6 +127,17 @@ export class DeskPagesController {
   @Get('assets/jsqr.js')
   jsqr(@Res() res: FastifyReply): void {
     res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'private, max-age=86400').send(jsQr());
+  }
+
+  /**
+   * The desk's service worker (scope /desk/, so no Service-Worker-Allowed header). Public: it holds no
+   * data, and a browser re-checks it for updates even after its user logged out (a redirect to the login
+   * page would be an update failure). Never taken from the HTTP cache, so a deployment is seen at once.
+   */
+  @Public()
+  @Get('sw.js')
+  serviceWorker(@Res() res: FastifyReply): void {
+    res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(deskWorkerSource());
   }
 
   /**
@@ -138,7 +184,10 @@ export class DeskPagesController {
         // The API's refusals, worded from their code (desk.js fills in the parameters).
         ...Object.fromEntries(DESK_ERRORS.map((k) => [`errors.${k}`, t(`errors.${k}`)])),
         ...Object.fromEntries(EVENT_STATUSES.map((s) => [`eventStatuses.${s}`, t(`statuses.event.${s}`)])),
+        ...Object.fromEntries(OFFLINE_TEXTS.map((k) => [`offline.${k}`, t(`deskOffline.${k}`)])),
       }),
+      userId: user.id,
+      renderedAt: new Date().toISOString(),
     };
   }
 }

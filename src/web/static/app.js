@@ -52,3 +52,12 @@
   if (small.addEventListener) small.addEventListener('change', fold);
   fold();
 })();
+(function () {
+  'use strict';
+  // The login page: nobody is signed in on this browser now, so the check-in desk's offline copies
+  // (desk-sw.js; they show the last account's name and figures) go. Its queued scans (IndexedDB) stay.
+  if (location.pathname !== '/login' || !window.caches) return;
+  caches.keys().then(function (names) {
+    names.forEach(function (n) { if (n.indexOf('td-desk-') === 0) caches.delete(n); });
+  });
+})();

@@ -1,7 +1,10 @@
 // Check-in desk (desk/desk.eta). Vanilla JS, no build step, no inline code (CSP).
 // Scans go to the JSON API with the session cookie and the CSRF header. A scan
-// whose request cannot reach the server is kept in localStorage (with its own
-// nonce and the time it was made) and sent when the browser is online again.
+// whose request cannot reach the server is written to IndexedDB (with its own
+// nonce and the time it was made) before the desk says "saved", and sent when
+// the browser is online again, from this page or from the next one opened: the
+// service worker (/desk/sw.js, desk-sw.js) keeps the page so that it opens
+// without network too.
 (function () {
   'use strict';
   var root = document.getElementById('desk');
@@ -11,10 +14,14 @@
   var zone = root.dataset.timezone || 'Asia/Ho_Chi_Minh';
   var locale = root.dataset.locale === 'en' ? 'en-GB' : 'vi-VN';
   var csrf = root.dataset.csrf;
+  var userId = root.dataset.userId || '';
+  var renderedAt = root.dataset.renderedAt;
   var units = parse(root.dataset.units, {});
   var texts = parse(root.dataset.texts, {});
   var api = '/api/v1/events/' + encodeURIComponent(eventId);
-  var pendingKey = 'td-desk-pending:' + eventId;
+  // Where the previous desk.js kept its queue (moved into IndexedDB once, and the fallback if IndexedDB fails).
+  var LEGACY_PREFIX = 'td-desk-pending:';
+  var pendingKey = LEGACY_PREFIX + eventId;
   var sessionKey = 'td-desk-session:' + eventId;
   var STATS_EVERY_MS = 5000;
   var RETRY_EVERY_MS = 10000;
@@ -24,6 +31,7 @@
   var sessionSelect = el('desk-session');
   var resultBox = el('desk-result');
   var syncing = false;
+  var pendingCount = 0;
   var syncedCount = 0;
 
   function parse(json, fallback) {
@@ -125,7 +133,7 @@
       scannedAt: new Date().toISOString(),
     };
     if (!navigator.onLine) return keep(item);
-    return send(item).then(function (r) {
+    return sendKept(item).then(function (r) {
       // 503: the server is up but its database is not (a restart, a failover); try again soon.
       if (r.status === 503) return keep(item, r.retryAfter);
       if (r.status >= 500) return keep(item);
@@ -135,31 +143,120 @@
     }, function () { keep(item); });
   }
 
-  // ---- Offline queue ----
+  // ---- Offline queue: IndexedDB, one record per scan (key: its nonce), kept per event and account ----
 
-  function pending() { return parse(localStorage.getItem(pendingKey), []); }
-  function savePending(list) {
-    localStorage.setItem(pendingKey, JSON.stringify(list));
-    renderPending();
+  var DB_NAME = 'td-desk';
+  var STORE = 'scans';
+  var dbPromise = null;
+
+  function idb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
+      if (!window.indexedDB) return reject(new Error('no IndexedDB'));
+      var open = window.indexedDB.open(DB_NAME, 1);
+      open.onupgradeneeded = function () {
+        var store = open.result.createObjectStore(STORE, { keyPath: 'nonce' });
+        store.createIndex('event', 'eventId');
+      };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { reject(open.error); };
+      open.onblocked = function () { reject(new Error('IndexedDB blocked')); };
+    });
+    dbPromise.catch(function () { dbPromise = null; });
+    return dbPromise;
   }
+
+  /** Runs `work(store)` in one transaction; resolves once it is committed (durably, where the browser can say so). */
+  function inStore(mode, work) {
+    return idb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = mode === 'readwrite' ? db.transaction(STORE, mode, { durability: 'strict' }) : db.transaction(STORE, mode);
+        var result;
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error || new Error('IndexedDB transaction failed')); };
+        var req = work(tx.objectStore(STORE));
+        if (req) req.onsuccess = function () { result = req.result; };
+      });
+    });
+  }
+
+  /** This event's kept scans, oldest first (all accounts: the caller splits them). */
+  function allKept() {
+    return inStore('readonly', function (store) { return store.index('event').getAll(eventId); }).then(function (list) {
+      return (list || []).sort(function (a, b) { return a.scannedAt < b.scannedAt ? -1 : a.scannedAt > b.scannedAt ? 1 : 0; });
+    });
+  }
+  function mine(list) { return list.filter(function (s) { return s.userId === userId; }); }
+  function pending() { return allKept().then(mine); }
+  function forget(nonce) { return inStore('readwrite', function (store) { store.delete(nonce); }); }
+
+  /** Writes one scan; resolves once it is on the device (IndexedDB, or localStorage if IndexedDB fails). */
+  function persist(item) {
+    var record = Object.assign({ eventId: eventId, userId: userId }, item);
+    return inStore('readwrite', function (store) { store.put(record); }).catch(function () {
+      // IndexedDB unusable (a private window of some browsers, a full disk): the old place, moved over on a later load.
+      var list = parse(localStorage.getItem(pendingKey), []);
+      list.push(record);
+      localStorage.setItem(pendingKey, JSON.stringify(list));
+    });
+  }
+
+  /** Queues kept by the previous desk.js in localStorage (any event) move into IndexedDB, once. */
+  function migrateLegacy() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var k = localStorage.key(i);
+      if (k && k.indexOf(LEGACY_PREFIX) === 0) keys.push(k);
+    }
+    return keys.reduce(function (done, key) {
+      return done.then(function () {
+        var forEvent = key.slice(LEGACY_PREFIX.length);
+        var list = parse(localStorage.getItem(key), []);
+        if (!Array.isArray(list) || !list.length) return localStorage.removeItem(key);
+        return inStore('readwrite', function (store) {
+          list.forEach(function (s) {
+            // Scans of that time carried no account: they were made on this browser, by whoever is signed in now.
+            if (s && s.nonce && s.scannedAt) store.put(Object.assign({}, s, { eventId: s.eventId || forEvent, userId: s.userId || userId }));
+          });
+        }).then(function () { localStorage.removeItem(key); });
+      });
+    }, Promise.resolve()).catch(function () { /* IndexedDB unusable: the queue stays where it is, and is sent from there */ });
+  }
+
   function renderPending() {
-    var n = pending().length;
-    el('desk-pending-count').textContent = String(n);
-    el('desk-pending').hidden = n === 0;
+    return allKept().then(function (list) {
+      var own = mine(list);
+      var legacy = parse(localStorage.getItem(pendingKey), []);
+      pendingCount = own.length + legacy.length;
+      el('desk-pending-count').textContent = String(pendingCount);
+      el('desk-pending').hidden = pendingCount === 0;
+      var others = list.length - own.length;
+      var box = el('desk-others');
+      box.hidden = others === 0;
+      if (others) box.textContent = t('offline.otherAccount', { count: others });
+    }, function () {
+      var legacy = parse(localStorage.getItem(pendingKey), []);
+      pendingCount = legacy.length;
+      el('desk-pending-count').textContent = String(pendingCount);
+      el('desk-pending').hidden = pendingCount === 0;
+    });
   }
 
   /** Queues a scan; `retryAfter` (seconds, from a 503) means online but the server asked to come back soon. */
   function keep(item, retryAfter) {
-    var list = pending();
-    list.push(item);
-    savePending(list);
-    if (retryAfter) {
-      show('offline', t('savedRetry'), item.label);
-      scheduleSync(retryAfter);
-      return;
-    }
-    show('offline', t('savedOffline'), item.label);
-    renderNet(false);
+    return persist(item).then(function () {
+      renderPending();
+      if (retryAfter) {
+        show('offline', t('savedRetry'), item.label);
+        scheduleSync(retryAfter);
+        return;
+      }
+      show('offline', t('savedOffline'), item.label);
+      renderNet(false);
+    }, function () {
+      // Nowhere to keep it: say so plainly, so the clerk writes the code down instead of trusting the desk.
+      show('err', t('offline.storageFailed', { code: item.label }), '');
+    });
   }
 
   var syncTimer;
@@ -169,32 +266,86 @@
     syncTimer = setTimeout(function () { syncTimer = undefined; sync(); }, Math.min(seconds, 30) * 1000);
   }
 
-  /** Sends the kept scans in order; stops at the first that still cannot get through. */
+  /**
+   * A fresh CSRF token from the desk page itself (a page opened from the worker's copy may carry the token of a
+   * session that has since been renewed); null when the page does not answer with a desk (the session ended).
+   */
+  function freshToken() {
+    return fetch(location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      .then(function (res) { return res.ok && !res.redirected ? res.text() : ''; })
+      .then(function (html) {
+        var desk = html && new DOMParser().parseFromString(html, 'text/html').getElementById('desk');
+        return desk && desk.dataset.userId === userId ? desk.dataset.csrf : null;
+      }, function () { return null; });
+  }
+
+  /** Sends one kept scan; a CSRF refusal is retried once with a fresh token. */
+  function sendKept(item, retried) {
+    return send(item).then(function (r) {
+      // The CSRF check's 403 has no code (the API's own refusals always carry one).
+      if (r.status === 403 && !(r.body && r.body.code) && !retried) {
+        return freshToken().then(function (token) {
+          if (!token) return r;
+          csrf = token;
+          return sendKept(item, true);
+        });
+      }
+      return r;
+    });
+  }
+
+  /** Sends what the previous desk.js left in localStorage (IndexedDB unusable here); the same rules as below. */
+  function syncLegacy() {
+    var list = parse(localStorage.getItem(pendingKey), []);
+    if (!list.length) return Promise.resolve();
+    var item = list[0];
+    return sendKept(item).then(function (r) {
+      if (r.status >= 500 || r.status === 401) throw r;
+      localStorage.setItem(pendingKey, JSON.stringify(parse(localStorage.getItem(pendingKey), []).filter(function (p) { return p.nonce !== item.nonce; })));
+      logSynced(item, interpret(r.status, r.body));
+      return syncLegacy();
+    });
+  }
+
+  /** One sync at a time per event across this browser's tabs (the server would answer a double send alike, but once is enough). */
+  function exclusively(work) {
+    if (navigator.locks && typeof navigator.locks.request === 'function') {
+      return navigator.locks.request('td-desk-sync:' + eventId, { ifAvailable: true }, function (lock) { return lock ? work() : null; });
+    }
+    return work();
+  }
+
+  /** Sends the kept scans in the order they were made; stops at the first that still cannot get through. */
   function sync() {
     if (syncing || !navigator.onLine) return Promise.resolve();
-    var list = pending();
-    if (!list.length) return Promise.resolve();
     syncing = true;
     var step = function () {
-      var current = pending();
-      if (!current.length) return Promise.resolve();
-      var item = current[0];
-      return send(item).then(function (r) {
-        // A server error (503: its database is away) or an expired session: keep it for later rather than lose it.
-        if (r.status === 503) scheduleSync(r.retryAfter || 2);
-        if (r.status >= 500 || r.status === 401) throw new Error('not sent: ' + r.status);
-        // Answered (new, duplicate or refused): it leaves the queue either way.
-        savePending(pending().filter(function (p) { return p.nonce !== item.nonce; }));
-        logSynced(item, interpret(r.status, r.body));
-        return step();
+      return pending().then(function (list) {
+        if (!list.length) return;
+        var item = list[0];
+        return sendKept(item).then(function (r) {
+          // A server error (503: its database is away) or an expired session: keep it for later rather than lose it.
+          if (r.status >= 500 || r.status === 401) throw r;
+          // Answered (new, duplicate — another desk was first — or refused): it leaves the queue either way.
+          return forget(item.nonce).then(function () {
+            logSynced(item, interpret(r.status, r.body));
+            return step();
+          });
+        });
       });
     };
-    return step().catch(function () { /* still offline: the retry timer or the 'online' event tries again */ })
+    var stopped = null;
+    return exclusively(function () { return step().then(syncLegacy); })
+      // Still offline, or stopped by the server: the retry timer or the 'online' event tries again.
+      .catch(function (r) { stopped = r; })
+      .then(renderPending)
       .then(function () {
         syncing = false;
+        if (stopped && stopped.status === 503) scheduleSync(stopped.retryAfter || 2);
+        if (stopped && stopped.status === 401) show('err', t('offline.loggedOutQueued', { count: pendingCount }), '');
         renderNet(navigator.onLine);
         // "Saved, will be sent" is no longer true once the queue is empty: say it was sent instead.
-        if (!pending().length && resultBox.dataset.kind === 'offline') show('ok', t('synced'), '');
+        if (!pendingCount && resultBox.dataset.kind === 'offline') show('ok', t('synced'), '');
         refreshStats();
       });
   }
@@ -209,7 +360,11 @@
     el('desk-synced-list').prepend(li);
   }
 
-  function renderNet(online) { el('desk-net').hidden = online; }
+  function renderNet(online) {
+    el('desk-net').hidden = online;
+    // Offline, this page may be the worker's copy: say when it was made.
+    el('desk-saved-copy').textContent = online || !renderedAt ? '' : t('offline.savedCopy', { time: timeInZone(renderedAt) });
+  }
 
   // ---- Live count ----
 
@@ -360,6 +515,49 @@
     stop.addEventListener('click', end);
   }
 
+  // ---- Offline copy of this page: the desk's service worker ----
+
+  /** Registers the worker (scope /desk/) and asks it to keep this page; says so once it is kept. */
+  function keepForOffline() {
+    if (!('serviceWorker' in navigator) || !window.caches) return;
+    // Offline, an installed worker is already in charge; registering again would only fail its update check.
+    var registered = navigator.serviceWorker.controller && !navigator.onLine
+      ? Promise.resolve()
+      : navigator.serviceWorker.register('/desk/sw.js', { scope: '/desk/' });
+    registered.then(function () { return navigator.serviceWorker.ready; }).then(function (reg) {
+      var worker = navigator.serviceWorker.controller || reg.active;
+      if (!worker) return;
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        if (!event.data || !event.data.kept) return;
+        var box = el('desk-ready');
+        box.textContent = t('offline.ready');
+        box.hidden = false;
+        root.dataset.offlineReady = event.data.version || 'yes';
+      };
+      worker.postMessage({ type: 'keep-page', path: location.pathname }, [channel.port2]);
+    }).catch(function () { /* no worker (a private window, an old browser): the desk works, only not after an offline reload */ });
+  }
+
+  /**
+   * Logging out here deletes the saved copies of the desk (they show this account's name and figures) before
+   * the form goes; the queued scans stay (they are sent when this account opens the desk again).
+   */
+  function forgetOnLogout() {
+    var form = document.querySelector('form[action="/logout"]');
+    if (!form || !window.caches) return;
+    var done = false;
+    form.addEventListener('submit', function (event) {
+      if (done) return;
+      event.preventDefault();
+      done = true;
+      var go = function () { form.submit(); };
+      caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (n) { return n.indexOf('td-desk-') === 0; }).map(function (n) { return caches.delete(n); }));
+      }).then(go, go);
+    });
+  }
+
   // ---- Wiring ----
 
   el('desk-scan-form').addEventListener('submit', function (event) {
@@ -388,10 +586,11 @@
   window.addEventListener('offline', function () { renderNet(false); });
   setInterval(sync, RETRY_EVERY_MS);
   setInterval(refreshStats, STATS_EVERY_MS);
-  renderPending();
   renderNet(navigator.onLine);
   setUpCamera();
-  sync();
+  keepForOffline();
+  forgetOnLogout();
+  migrateLegacy().then(renderPending).then(sync);
   refreshStats();
   codeInput.focus();
 })();
