@@ -49,9 +49,10 @@ pg_restore --list "$backup/database.dump" >/dev/null || die "$backup/database.du
 base="${DATABASE_URL%%\?*}"
 query=""
 [ "$base" = "$DATABASE_URL" ] || query="?${DATABASE_URL#*\?}"
-dbname="${base##*/}"
+rest="${base#*://}"
+if [[ "$rest" != */?* ]]; then die "DATABASE_URL names no database: $(shown_url "$DATABASE_URL")"; fi
+dbname="${rest#*/}"
 dbname="$(printf '%b' "${dbname//%/\\x}")"
-[ -n "$dbname" ] && [ "$base" != "$dbname" ] || die "DATABASE_URL names no database: $(shown_url "$DATABASE_URL")"
 admin_url="${base%/*}/postgres$query"
 q -d "$admin_url" -c 'SELECT 1' >/dev/null || die "cannot connect to the server of $(shown_url "$DATABASE_URL")"
 
