@@ -57,6 +57,7 @@ export class AuditService {
     if (q.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: q.actorId });
     if (q.entity) qb.andWhere('a.entity = :entity', { entity: q.entity });
     if (q.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: q.entityId });
+    if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.organizationId) {
       await this.organizations.mustExist(q.organizationId);
       const units = (await this.organizations.unitsInSubtree(q.organizationId)).map((u) => u.id);

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { diff } from '../audit/audit-actions';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { isUniqueViolation } from '../database/constraint-errors';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
@@ -50,6 +52,11 @@ export interface EventUpdate {
   released: number;
 }
 
+/** The fields an edit's audit entry compares (from → to). */
+const AUDITED_FIELDS = ['kind', 'title', 'titleEn', 'description', 'descriptionEn', 'audience', 'audienceEn', 'organizationId', 'venue', 'timezone', 'startsAt', 'endsAt', 'capacity', 'waitlist', 'registrationMode', 'registrationOpensAt', 'registrationClosesAt', 'reminderHoursBefore'] as const;
+
+const actorOf = (u: AuthUser) => ({ id: u.id, email: u.email });
+
 const NOT_NULL_FIELDS = ['title', 'kind', 'organizationId', 'startsAt', 'endsAt', 'timezone', 'registrationMode', 'waitlist', 'reminderHoursBefore'] as const;
 
 @Injectable()
@@ -61,6 +68,7 @@ export class EventsService {
     private readonly events: EventsRepository,
     private readonly scope: OrganizationScopeService,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The registrations domain registers here at start (it depends on events, not the other way round). */
@@ -171,7 +179,21 @@ export class EventsService {
     for (let attempt = 0; ; attempt++) {
       event.slug = uniqueSlug(dto.title);
       try {
-        return EventDto.from(await this.events.save(event));
+        return EventDto.from(
+          await this.events.transaction(async (manager) => {
+            // A copy per run: a retried transaction must not reuse the id a rolled-back save gave it.
+            const saved = await this.events.save(this.events.create({ ...event }), manager);
+            await this.audit.record(manager, {
+              actor: actorOf(user),
+              action: 'event.create',
+              entity: 'event',
+              entityId: saved.id,
+              organizationId: saved.organizationId,
+              changes: { title: saved.title, kind: saved.kind, startsAt: saved.startsAt.toISOString(), endsAt: saved.endsAt.toISOString(), capacity: saved.capacity, registrationMode: saved.registrationMode },
+            });
+            return saved;
+          }),
+        );
       } catch (err) {
         if (attempt < 3 && isUniqueViolation(err, 'uq_event_slug')) continue;
         throw err;
@@ -197,6 +219,7 @@ export class EventsService {
     return this.events.transaction(async (manager) => {
       // The lock keeps confirmed_count still while we compare capacity with it.
       const event = await this.getForUpdate(manager, id);
+      const original = { ...event };
       const before = { capacity: event.capacity, waitlist: event.waitlist };
       const noticed = { startsAt: event.startsAt, endsAt: event.endsAt, venue: event.venue, reminderHoursBefore: event.reminderHoursBefore, status: event.status };
       if (!EDITABLE_STATUSES.includes(event.status)) {
@@ -226,6 +249,9 @@ export class EventsService {
         }
       }
       const saved = await this.events.save(event, manager);
+      const changes = diff(original, saved, AUDITED_FIELDS);
+      // The organizer unit before the change, so the entry is found under the unit that owned it then too (changes.organizationId).
+      await this.audit.record(manager, { actor: actorOf(user), action: 'event.update', entity: 'event', entityId: id, organizationId: original.organizationId, changes });
       await this.noticeListener?.changed(manager, noticed, saved);
       const change = {
         capacityRaised: before.capacity !== null && (saved.capacity === null || saved.capacity > before.capacity),
@@ -275,6 +301,14 @@ export class EventsService {
         throw new ConflictError(`cannot ${name} an event that is ${current.status}; allowed from ${t.from.join(' or ')}`, { status: current.status }, { code: `event.transition.${name}`, params: { eventStatus: current.status } });
       }
       const event = (await this.events.findById(id, manager))!;
+      if (name === 'complete' && event.endsAt.getTime() > Date.now()) {
+        // Rolls the transition back: an event is completed once it has ended (its end is an instant, the same in every zone).
+        throw new ConflictError(`the event ends at ${event.endsAt.toISOString()}; it can be completed once it has ended`, { status: t.from[0], endsAt: event.endsAt.toISOString() }, {
+          code: 'event.notEnded',
+          params: { endsAt: event.endsAt.toISOString(), timezone: event.timezone },
+        });
+      }
+      await this.audit.record(manager, { actor: actorOf(user), action: `event.${name}`, entity: 'event', entityId: id, organizationId: event.organizationId, changes: { status: { from: t.from.length === 1 ? t.from[0] : event.publishedAt ? 'published' : 'draft', to: t.to } } });
       if (after) await after(manager, event);
       return EventDto.from(event);
     });

@@ -263,7 +263,7 @@ describe('recap and articles (API)', () => {
   });
 
   it('completing an event queues draft articles in Vietnamese and English', async () => {
-    const ev = await createPublishedEvent(t, organizer, { title: 'Hội nghị tổng kết', kind: 'conference' });
+    const ev = await createPublishedEvent(t, organizer, { title: 'Hội nghị tổng kết', kind: 'conference', startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() - 3_600_000).toISOString() });
     await t.http().post(`${api}/events/${ev.id}/complete`).set(organizer.auth).expect(200);
     const deadline = Date.now() + 30_000;
     let items: { language: string; status: string; title: string }[] = [];

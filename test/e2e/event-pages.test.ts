@@ -198,7 +198,13 @@ describe('event pages (server-rendered)', () => {
   });
 
   it('shows a refused lifecycle move (409) as a readable message on the event page', async () => {
-    const event = await createPublishedEvent(t, organizerActor);
+    // Not ended yet: marking it finished is refused, saying when it ends (in its zone, office style).
+    const ahead = await createPublishedEvent(t, organizerActor, { startsAt: '2034-05-10T01:00:00Z', endsAt: '2034-05-10T09:00:00Z' });
+    await c.get(`/events/${ahead.id}`);
+    const early = await c.post(`/events/${ahead.id}/complete`, {});
+    expect(early.status).toBe(409);
+    expect(early.text).toContain('Sự kiện kết thúc lúc 16:00, thứ Tư, ngày 10/05/2034; chỉ có thể đánh dấu đã kết thúc sau thời điểm đó.');
+    const event = await createPublishedEvent(t, organizerActor, { startsAt: new Date(Date.now() - 86_400_000).toISOString(), endsAt: new Date(Date.now() - 3_600_000).toISOString() });
     await c.get(`/events/${event.id}`);
     const again = await c.post(`/events/${event.id}/publish`, {});
     expect(again.status).toBe(409);

@@ -173,7 +173,7 @@ describe('events API', () => {
     });
 
     it('refuses leaders (403), strangers (403), unknown ids (404) and no token (401); 409 once completed', async () => {
-      const e = await createEvent(t, organizer);
+      const e = await createEvent(t, organizer, { startsAt: inDays(-2), endsAt: inDays(-2, 8) });
       expect((await t.http().patch(api(`/events/${e.id}`)).set(leader.auth).send({ venue: 'x' })).status).toBe(403);
       expect((await t.http().patch(api(`/events/${e.id}`)).set(stranger.auth).send({ venue: 'x' })).status).toBe(403);
       expect((await t.http().patch(api(`/events/${e.id}`)).send({ venue: 'x' })).status).toBe(401);
@@ -186,7 +186,7 @@ describe('events API', () => {
 
   describe('POST /events/:id/publish | complete | cancel', () => {
     it('moves draft → published → completed with 200 and refuses the rest with 409', async () => {
-      const e = await createEvent(t, organizer);
+      const e = await createEvent(t, organizer, { startsAt: inDays(-1), endsAt: inDays(-1, 8) });
       expect((await t.http().post(api(`/events/${e.id}/complete`)).set(organizer.auth)).status).toBe(409);
       const pub = await t.http().post(api(`/events/${e.id}/publish`)).set(organizer.auth).expect(200);
       expect(pub.body.status).toBe('published');
@@ -197,6 +197,21 @@ describe('events API', () => {
       const done = await t.http().post(api(`/events/${e.id}/complete`)).set(organizer.auth).expect(200);
       expect(done.body.status).toBe('completed');
       expect((await t.http().post(api(`/events/${e.id}/cancel`)).set(organizer.auth)).status).toBe(409);
+    });
+
+    it('refuses to complete an event whose end is still ahead (409 event.notEnded naming the end), also while it is under way; nothing changes', async () => {
+      const ahead = await createEvent(t, organizer, { timezone: 'America/New_York' });
+      await publishEvent(t, organizer, ahead.id);
+      const res = await t.http().post(api(`/events/${ahead.id}/complete`)).set(organizer.auth).expect(409);
+      expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'event.notEnded', status: 'published', endsAt: ahead.endsAt, params: { endsAt: ahead.endsAt, timezone: 'America/New_York' } });
+      expect(res.body.message).toMatch(/ends at .*once it has ended/);
+      expect((await t.http().get(api(`/events/${ahead.id}`)).set(organizer.auth)).body).toMatchObject({ status: 'published', completedAt: null });
+      // Started an hour ago, ends in an hour: not yet either.
+      const running = await createEvent(t, organizer, { startsAt: inDays(0, -1), endsAt: inDays(0, 1) });
+      await publishEvent(t, organizer, running.id);
+      expect((await t.http().post(api(`/events/${running.id}/complete`)).set(organizer.auth)).body.code).toBe('event.notEnded');
+      // No outbox rows for article drafts were left by the refused completions.
+      expect(await t.dataSource.query(`SELECT 1 FROM outbox WHERE job_name = 'article.generate' AND payload->>'eventId' = ANY($1)`, [[ahead.id, running.id]])).toEqual([]);
     });
 
     it('refuses transitions to leaders, staff, strangers (403), unknown ids (404), no token (401)', async () => {

@@ -362,6 +362,9 @@ describe('OpenAPI document and the REST contract', () => {
     await http().get(`${api}/admin/mail-messages/${mails.body.items[0].id}`).set(admin.auth).expect(200);
     await http().get(`${api}/admin/mail-messages`).set(organizer.auth).expect(403);
 
+    // An event is completed once it has ended: the tour's event (and its agenda) moved a month back first.
+    await t.dataSource.query(`UPDATE event SET starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' WHERE id = $1`, [event.id]);
+    await t.dataSource.query(`UPDATE session SET starts_at = starts_at - interval '30 days', ends_at = ends_at - interval '30 days' WHERE event_id = $1`, [event.id]);
     await http().post(`${api}/events/${event.id}/complete`).set(organizer.auth).expect(200);
     await http().post(`${api}/events/${event.id}/publish`).set(organizer.auth).expect(409);
     const later = await createEvent(t, organizer);

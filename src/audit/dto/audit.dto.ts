@@ -62,6 +62,14 @@ export class ListAuditQueryDto extends PageQueryDto {
   @IsUUID('all', { message: 'entityId must be a UUID' })
   entityId?: string;
 
+  /** What was done, e.g. `event.publish` or `registration.check-in-undo` (`<entity>.<verb>`, exact). */
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50, example: 'event.publish' })
+  @IsOptional()
+  @IsString({ message: 'action must be a string' })
+  @MinLength(1, { message: 'action must not be empty' })
+  @MaxLength(50, { message: 'action must be at most 50 characters' })
+  action?: string;
+
   /** Entries about this unit or any unit below it. */
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()

@@ -59,7 +59,8 @@ interface ShowView {
   canManage: boolean;
   editable: boolean;
   actions: EventTransition[];
-  formError: { key: string; params: Record<string, string> } | null;
+  /** A refused lifecycle move: `text` when the refusal has its own words (an event not yet ended), else the key and its status. */
+  formError: { key: string; params: Record<string, string>; text?: string } | null;
   /** i18n key of the status line (saved, published, ...) and its parameters. */
   flashKey: string | null;
   flashParams: Record<string, number>;
@@ -235,7 +236,7 @@ export class EventPagesController {
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       const event = await this.events.get(user, id);
-      const formError = { key: 'events.error.transition', params: { action: transition, status: String(e.details.status ?? event.status) } };
+      const formError = { key: 'events.error.transition', params: { action: transition, status: String(e.details.status ?? event.status) }, text: e.code === 'event.notEnded' ? errorText(e, localeOf(req)) : undefined };
       res.status(HttpStatus.CONFLICT).view('events/show', await this.showView(user, event, localeOf(req), formError, null));
     }
   }
