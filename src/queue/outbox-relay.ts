@@ -76,12 +76,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const name of new Set(Object.values(JOB_QUEUE))) this.queue(name).on('error', () => undefined);
     this.stopped = false;
     this.schedule(0);
-    this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.sweepStuck()
-        .catch((err: unknown) => this.logger.warn(`outbox sweep: ${(err as Error).message}`))
-        .finally(() => (this.sweeping = undefined));
-    }, SWEEP_EVERY_MS);
+    this.sweepTimer = setInterval(() => this.sweepInBackground(), SWEEP_EVERY_MS);
     this.sweepTimer.unref();
+  }
+
+  private sweepInBackground(opts: Partial<SweepOptions> = {}): void {
+    if (this.stopped) return;
+    this.sweeping ??= this.sweepStuck(opts)
+      .catch((err: unknown) => this.logger.warn(`outbox sweep: ${(err as Error).message}`))
+      .finally(() => (this.sweeping = undefined));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -224,8 +227,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const ready = statuses.every((s) => s === 'ready');
     if (ready !== !this.redisWasDown) {
       this.redisWasDown = !ready;
-      if (ready) this.logger.log('Redis is back: relaying pending outbox rows');
-      else this.logger.warn('Redis is unreachable: outbox rows stay pending until it is back');
+      if (ready) {
+        this.logger.log('Redis is back: relaying pending outbox rows, and checking that the enqueued ones are still there');
+        // A Redis restarted without its data lost every job it held: their rows are swept now, not
+        // once they are 10 minutes old (re-adding a job that is still there is a no-op anyway).
+        // Deferred, because sweepStuck() itself begins with this check.
+        this.sweepCursor = undefined;
+        setImmediate(() => this.sweepInBackground({ enqueuedForMs: 0 }));
+      } else this.logger.warn('Redis is unreachable: outbox rows stay pending until it is back');
     }
     return ready;
   }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Client } from 'pg';
 
 /**
@@ -153,4 +155,105 @@ export async function dropDatabaseAt(databaseUrl: string): Promise<void> {
   const name = decodeURIComponent(admin.pathname.slice(1));
   admin.pathname = '/postgres';
   await sql(admin.toString(), `DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+}
+
+/** How many times each value occurs, e.g. statuses: {"201": 300, "409": 600}. */
+export function tally(values: (string | number)[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return counts;
+}
+
+/** Prints a fault test's figures on one line (requests, statuses, mails, lost, doubled), for the run's log. */
+export function printFigures(test: string, figures: Record<string, unknown>): void {
+  const parts = Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  console.log(`fault figures [${test}] ${parts.join(' ')}`);
+}
+
+/** The recipients' addresses of a captured message, lower-cased. */
+function recipients(m: { to?: unknown }): string[] {
+  const to = m.to as { value?: { address?: string }[] } | { value?: { address?: string }[] }[] | undefined;
+  return (Array.isArray(to) ? to : to ? [to] : []).flatMap((t) => (t.value ?? []).map((v) => (v.address ?? '').toLowerCase()));
+}
+
+/** What arrived at the SMTP server against what was expected: one mail per address in `expected`. */
+export function deliveries(expected: string[], messages: { to?: unknown }[]): { mails: number; lost: number; doubled: number; stray: number } {
+  const counts = new Map<string, number>();
+  for (const m of messages) for (const a of recipients(m)) counts.set(a, (counts.get(a) ?? 0) + 1);
+  const want = new Set(expected.map((e) => e.toLowerCase()));
+  return {
+    mails: messages.length,
+    lost: [...want].filter((a) => !counts.get(a)).length,
+    doubled: [...want].filter((a) => (counts.get(a) ?? 0) > 1).length,
+    stray: [...counts.keys()].filter((a) => !want.has(a)).length,
+  };
+}
+
+/**
+ * How a request on a connection of its own ended: `refused`, the connection was never made (nobody
+ * listens); `dropped`, it was made but closed (or timed out) without an answer — for a server that
+ * had accepted the request, a lost answer.
+ */
+export type Outcome = { kind: 'answered'; status: number; body: any } | { kind: 'refused'; error: string } | { kind: 'dropped'; error: string };
+
+/** One JSON request over a new connection (no keep-alive, so no reused socket can be closed under it). */
+export function requestOnNewConnection(baseUrl: string, method: string, path: string, body?: unknown, token?: string, timeoutMs = 30_000): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    let connected = false;
+    let settled = false;
+    const finish = (o: Outcome) => {
+      if (!settled) {
+        settled = true;
+        resolve(o);
+      }
+    };
+    const req = httpRequest(baseUrl + path, {
+      method,
+      agent: false,
+      headers: {
+        connection: 'close',
+        accept: 'application/json',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('socket', (s) => s.once('connect', () => (connected = true)));
+    req.on('error', (err: Error) => finish(connected ? { kind: 'dropped', error: err.message } : { kind: 'refused', error: err.message }));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err: Error) => finish({ kind: 'dropped', error: `answer cut: ${err.message}` }));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        finish({ kind: 'answered', status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.end(payload);
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port` now (the connection is closed at once). */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** How many backends of `database` wait for a lock now. */
+export async function lockWaiters(adminUrl: string, database: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }>(adminUrl, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database]);
+  return n;
 }
