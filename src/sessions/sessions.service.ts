@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { diff } from '../audit/audit-actions';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { constraintError, SPEAKER_OVERLAP_CONSTRAINT } from '../database/constraint-errors';
 import { PG, pgErrorOf } from '../database/pg-error';
@@ -11,6 +13,9 @@ import { SpeakersService } from '../speakers/speakers.service';
 import { CreateSessionDto, SessionDto, SessionSpeakerInputDto, UpdateSessionDto } from './dto/session.dto';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+
+/** The fields an edit's audit entry compares (from → to). */
+const AUDITED_FIELDS = ['title', 'topic', 'description', 'room', 'position', 'startsAt', 'endsAt', 'speakers'] as const;
 
 /**
  * The agenda. The rule "a speaker is never in two overlapping sessions" is
@@ -25,6 +30,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly events: EventsService,
     private readonly speakers: SpeakersService,
+    private readonly audit: AuditService,
   ) {}
 
   async listForEvent(user: AuthUser, eventId: string): Promise<SessionDto[]> {
@@ -61,6 +67,14 @@ export class SessionsService {
       await this.speakers.lockForAgenda(manager, speakerIds);
       const saved = await this.sessions.save(session, manager);
       await this.sessions.replaceSpeakers(manager, saved, speakers);
+      await this.audit.record(manager, {
+        actor: { id: user.id, email: user.email },
+        action: 'session.create',
+        entity: 'session',
+        entityId: saved.id,
+        organizationId: locked.organizationId,
+        changes: { eventId, title: saved.title, startsAt: saved.startsAt.toISOString(), endsAt: saved.endsAt.toISOString(), room: saved.room, speakers },
+      });
       return this.toDto(manager, saved, locked.timezone);
     });
   }
@@ -84,6 +98,7 @@ export class SessionsService {
         const locked = await this.lockEditableEvent(manager, current.eventId);
         const session = await this.sessions.findByIdForUpdate(manager, id);
         if (!session) throw new NotFoundError('Session', id);
+        const before = { ...session, speakers: speakers ? (await this.sessions.speakersOf([id], manager)).get(id)!.map((s) => ({ speakerId: s.speakerId, role: s.role })) : null };
         for (const key of ['title', 'topic', 'description', 'room', 'position'] as const) {
           if (dto[key] !== undefined) (session as unknown as Record<string, unknown>)[key] = dto[key];
         }
@@ -102,6 +117,10 @@ export class SessionsService {
         const saved = await this.sessions.save(session, manager);
         if (speakers) await this.sessions.replaceSpeakers(manager, saved, speakers);
         else if (timesChanged) await this.sessions.syncSpeakerRanges(manager, saved);
+        const changes = diff(before, { ...saved, speakers: speakers ?? before.speakers }, AUDITED_FIELDS);
+        // Moving up or down on the agenda page changes the position alone.
+        const action = Object.keys(changes).length === 1 && changes.position ? 'session.move' : 'session.update';
+        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'session', entityId: id, organizationId: locked.organizationId, changes: { eventId: saved.eventId, ...changes } });
         return this.toDto(manager, saved, locked.timezone);
       },
     );
@@ -111,8 +130,16 @@ export class SessionsService {
     const session = await this.mustExist(id);
     await this.events.assertManageable(user, session.eventId);
     await this.sessions.transaction(async (manager) => {
-      await this.lockEditableEvent(manager, session.eventId);
+      const event = await this.lockEditableEvent(manager, session.eventId);
       await this.sessions.delete(manager, id);
+      await this.audit.record(manager, {
+        actor: { id: user.id, email: user.email },
+        action: 'session.delete',
+        entity: 'session',
+        entityId: id,
+        organizationId: event.organizationId,
+        changes: { eventId: session.eventId, title: session.title, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString() },
+      });
     });
   }
 
