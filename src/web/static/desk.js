@@ -319,6 +319,7 @@
   function sync() {
     if (syncing || !navigator.onLine) return Promise.resolve();
     syncing = true;
+    var sent = { ok: 0, dup: 0, err: 0 };
     var step = function () {
       return pending().then(function (list) {
         if (!list.length) return;
@@ -328,7 +329,9 @@
           if (r.status >= 500 || r.status === 401) throw r;
           // Answered (new, duplicate — another desk was first — or refused): it leaves the queue either way.
           return forget(item.nonce).then(function () {
-            logSynced(item, interpret(r.status, r.body));
+            var shown = interpret(r.status, r.body);
+            sent[shown.kind]++;
+            logSynced(item, shown);
             return step();
           });
         });
@@ -345,7 +348,11 @@
         if (stopped && stopped.status === 401) show('err', t('offline.loggedOutQueued', { count: pendingCount }), '');
         renderNet(navigator.onLine);
         // "Saved, will be sent" is no longer true once the queue is empty: say it was sent instead.
-        if (!pendingCount && resultBox.dataset.kind === 'offline') show('ok', t('synced'), '');
+        // Only duplicates (another desk sent the same person first): that, in the colour of "already checked in".
+        if (!pendingCount && resultBox.dataset.kind === 'offline') {
+          if (!sent.ok && sent.dup) show('dup', t('syncedDuplicate'), '');
+          else show('ok', t('synced'), '');
+        }
         refreshStats();
       });
   }
