@@ -86,7 +86,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
   const devices: { context: BrowserContext; page: Page; errors: string[] }[] = [];
   /** When each of the first device's scans was taken (ms), by code. */
   const takenAt = new Map<string, number>();
-  let kept: { code: string; nonce: string; scannedAt: string }[] = [];
+  let kept: { code: string; nonce: string; scannedAt: string; userId: string }[] = [];
 
   // Offline, the page's own requests fail by design (the figures, the worker's update check).
   const offlineNoise = (text: string) => /ERR_INTERNET_DISCONNECTED|ERR_CONNECTION|ERR_EMPTY_RESPONSE|Failed to load resource|Failed to fetch/.test(text);
