@@ -132,12 +132,13 @@ export class DeskPagesController {
   /**
    * The desk's service worker (scope /desk/, so no Service-Worker-Allowed header). Public: it holds no
    * data, and a browser re-checks it for updates even after its user logged out (a redirect to the login
-   * page would be an update failure). Never taken from the HTTP cache, so a deployment is seen at once.
+   * page would be an update failure). Never stored by the HTTP cache (no-store, as the pages under a
+   * session), so a deployment is seen at the next update check.
    */
   @Public()
   @Get('sw.js')
   serviceWorker(@Res() res: FastifyReply): void {
-    res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(deskWorkerSource());
+    res.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'no-store').send(deskWorkerSource());
   }
 
   /**
