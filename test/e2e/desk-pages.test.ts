@@ -94,6 +94,37 @@ describe('check-in desk page', () => {
     expect(stats.body).toMatchObject({ expected: 1, checkedIn: 1 });
   });
 
+  it("serves the desk's service worker at /desk/sw.js to anyone: JavaScript, never stored, its cache version filled in", async () => {
+    const res = await t.http().get('/desk/sw.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    // Scope /desk/ follows from its path: no Service-Worker-Allowed header is needed.
+    expect(res.headers['service-worker-allowed']).toBeUndefined();
+    const version = /var VERSION = '([0-9a-f]{16})';/.exec(res.text)?.[1];
+    expect(version).toBeDefined();
+    expect(res.text).not.toContain('__DESK_SW_VERSION__');
+    expect((await t.http().get('/desk/sw.js')).text).toBe(res.text);
+  });
+
+  it("accepts the CSRF token of a desk page made earlier in the same session (what the worker's offline copy sends)", async () => {
+    const ev = await createPublishedEvent(t, organizer);
+    const r = await register(t, ev.id);
+    const c = await as(staff);
+    const first = await c.get(`/desk/${ev.id}`);
+    const kept = /data-csrf="([^"]+)"/.exec(first.text)?.[1] ?? '';
+    const userId = /data-user-id="([^"]+)"/.exec(first.text)?.[1];
+    expect(userId).toBe((await t.http().get('/api/v1/users/me').set('Cookie', c.cookie).expect(200)).body.id);
+    expect(Date.parse(/data-rendered-at="([^"]+)"/.exec(first.text)?.[1] ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    // The page is made again (online, network first) before the kept copy's scan is sent.
+    const again = await c.get(`/desk/${ev.id}`);
+    expect(/data-csrf="([^"]+)"/.exec(again.text)?.[1]).not.toBe(kept);
+    const scannedAt = new Date(Date.now() - 120_000).toISOString();
+    const ok = await t.http().post(`/api/v1/events/${ev.id}/check-ins`).set('Cookie', c.cookie).set('x-csrf-token', kept).send({ code: r.code, nonce: 'desk-e2e-kept', scannedAt });
+    expect(ok.status).toBe(201);
+    expect(ok.body.checkIn.checkedInAt).toBe(scannedAt);
+  });
+
   it('lists the published events of the subtree to choose a desk from', async () => {
     const published = await createPublishedEvent(t, organizer, { title: 'Sự kiện có bàn điểm danh' });
     const draft = await createEvent(t, organizer, { title: 'Bản nháp không có bàn' });
