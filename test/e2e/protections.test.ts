@@ -229,6 +229,7 @@ describe('protections', () => {
       expect(out.status).toBe(303);
     });
   });
+
 });
 
 /**
