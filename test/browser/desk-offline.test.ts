@@ -112,7 +112,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     clerks = [await createUserWithPassword(t, admin, 'staff', org.id), await createUserWithPassword(t, admin, 'staff', org.id)];
     event = await createPublishedEvent(t, organizer, { title: 'Hội nghị cán bộ công đoàn cơ sở', timezone: 'Asia/Ho_Chi_Minh' });
     codes = [];
-    for (const fullName of ['Phạm Thị Lan', 'Đỗ Văn Hải', 'Vũ Thị Mai', 'Hoàng Văn Nam']) {
+    for (const fullName of ['Phạm Thị Lan', 'Đỗ Văn Hải', 'Vũ Thị Mai', 'Hoàng Văn Nam', 'Bùi Thị Thu']) {
       const r = await register(t, event.id, { fullName });
       codes.push({ id: r.id, code: r.code, fullName });
     }
@@ -243,5 +243,40 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     expect(await queued(page, event.id)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'desk-offline-second-device.png'), fullPage: true });
     for (const d of devices) expect(d.errors).toEqual([]);
+  });
+
+  it('moves a queue the previous desk script left in localStorage into IndexedDB once, and sends it with its own nonce and scan time', async () => {
+    const { page } = devices[0];
+    const legacy = { code: codes[3].code, registrationId: null, label: codes[3].code, sessionId: null, nonce: '6f1d2c3b-0a9e-4d8c-b7a6-5f4e3d2c1b0a', scannedAt: new Date(Date.now() - 120_000).toISOString() };
+    await page.evaluate(([id, item]) => localStorage.setItem(`td-desk-pending:${id}`, JSON.stringify([item])), [event.id, legacy] as const);
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('desk-checked')?.textContent === '4', null, { timeout: 20_000 });
+    const [row] = await t.dataSource.query(`SELECT checked_in_at AS "at", nonce FROM check_in WHERE registration_id = $1`, [codes[3].id]);
+    expect({ at: row.at.toISOString(), nonce: row.nonce }).toEqual({ at: legacy.scannedAt, nonce: legacy.nonce });
+    expect(await page.evaluate((id) => localStorage.getItem(`td-desk-pending:${id}`), event.id)).toBeNull();
+    await page.waitForFunction(() => document.getElementById('desk-pending')?.hidden === true);
+    expect(await queued(page, event.id)).toEqual([]);
+  });
+
+  it("logging out deletes the desk's saved copies (from the desk page, and on the login page after any other), so the next person cannot open it offline", async () => {
+    const deskCaches = (page: Page) => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('td-desk-')));
+    // The second desk logs out from the desk page itself.
+    const second = devices[1].page;
+    expect(await deskCaches(second)).toHaveLength(1);
+    await second.getByRole('button', { name: 'Đăng xuất' }).click();
+    await second.waitForURL('**/login?loggedOut=1');
+    expect(await deskCaches(second)).toEqual([]);
+    // The first from another page: the login page it lands on deletes them.
+    const { page, context } = devices[0];
+    expect(await deskCaches(page)).toHaveLength(1);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForURL('**/login?loggedOut=1');
+    await page.waitForFunction(async () => !(await caches.keys()).some((n) => n.startsWith('td-desk-')));
+    net.down();
+    await context.setOffline(true);
+    await expect(page.goto(`/desk/${event.id}`)).rejects.toThrow(/ERR_INTERNET_DISCONNECTED|ERR_FAILED|ERR_CONNECTION/);
+    net.up();
+    await context.setOffline(false);
   });
 });

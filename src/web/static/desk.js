@@ -555,7 +555,8 @@
     if (!form || !window.caches) return;
     var done = false;
     form.addEventListener('submit', function (event) {
-      if (done) return;
+      // Offline the logout cannot reach the server (the session stays): nor should the copy go.
+      if (done || !navigator.onLine) return;
       event.preventDefault();
       done = true;
       var go = function () { form.submit(); };
