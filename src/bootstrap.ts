@@ -66,7 +66,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, withLogs(options)), adapter, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: close (in-flight requests finish, active jobs too), then exit 0, so pino's
+  // exit handler writes the last log lines (Nest's default re-raises the signal: exit by SIGTERM,
+  // and the lines still buffered are lost).
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   await prepareData(app, config);
   // Echoed on every response, errors and the queue dashboard included.
   app.getHttpAdapter().getInstance().addHook('onRequest', (req, reply, done) => {
@@ -94,7 +97,7 @@ export async function createWorker(config: AppConfig, options: AppOptions = {}):
   await preflight(config);
   const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, withLogs(options)), { bufferLogs: true });
   ctx.useLogger(ctx.get(AppLogger));
-  ctx.enableShutdownHooks();
+  ctx.enableShutdownHooks(undefined, { useProcessExit: true });
   await prepareData(ctx, config);
   await ctx.init();
   return ctx;
