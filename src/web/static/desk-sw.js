@@ -25,8 +25,9 @@ function keepable(res) {
   return res && res.status === 200 && res.type === 'basic' && !res.redirected && (res.headers.get('content-type') || '').indexOf('text/html') === 0;
 }
 
+/** Keeps `res` as the copy of `path`; a failure to keep it (storage full) never fails the page itself. */
 function storePage(cache, path, res) {
-  return keepable(res) ? cache.put(path, res.clone()) : Promise.resolve();
+  return keepable(res) ? cache.put(path, res.clone()).catch(function () {}) : Promise.resolve();
 }
 
 self.addEventListener('install', function (event) {
@@ -81,7 +82,7 @@ function asset(request) {
     return cache.match(path).then(function (hit) {
       if (hit) return hit;
       return fetch(request).then(function (res) {
-        if (res.status === 200 && res.type === 'basic') cache.put(path, res.clone());
+        if (res.status === 200 && res.type === 'basic') cache.put(path, res.clone()).catch(function () {});
         return res;
       });
     });
