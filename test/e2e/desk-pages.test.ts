@@ -105,6 +105,14 @@ describe('check-in desk page', () => {
     expect(version).toBeDefined();
     expect(res.text).not.toContain('__DESK_SW_VERSION__');
     expect((await t.http().get('/desk/sw.js')).text).toBe(res.text);
+
+    // Every file the desk page loads (and the QR decoder desk.js may load) is one the worker keeps for offline use.
+    const kept = JSON.parse((/var ASSETS = (\[[^\]]*\]);/.exec(res.text)?.[1] ?? '[]').replace(/'/g, '"')) as string[];
+    const ev = await createPublishedEvent(t, organizer);
+    const page = await (await as(staff)).get(`/desk/${ev.id}`);
+    const loaded = [...page.text.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="(\/[^"]*)"/g)].map((m) => m[1]);
+    expect(loaded.length).toBeGreaterThanOrEqual(4);
+    expect(kept).toEqual(expect.arrayContaining([...loaded, '/desk/assets/jsqr.js']));
   });
 
   it("accepts the CSRF token of a desk page made earlier in the same session (what the worker's offline copy sends)", async () => {

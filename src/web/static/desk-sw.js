@@ -11,6 +11,7 @@
 var VERSION = '__DESK_SW_VERSION__';
 var PREFIX = 'td-desk-';
 var CACHE = PREFIX + VERSION;
+// Every file the desk page loads (test/e2e/desk-pages.test.ts checks it); desk-pages.controller.ts hashes the same files.
 var ASSETS = ['/static/app.css', '/static/app.js', '/static/desk.css', '/static/desk.js', '/desk/assets/jsqr.js'];
 var DESK_PAGE = /^\/desk\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A network that neither answers nor fails (a weak hall Wi-Fi): the saved copy after this long.
