@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { setFlagsFromString } from 'node:v8';
 import { DataSource } from 'typeorm';
@@ -14,6 +15,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { helmetOptions, registerSecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { AppLogger } from './http/app-logger';
+import { registerRequestLogging } from './http/request-logging';
 import { stdoutDestination } from './http/log-redaction';
 import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
 import { mountQueueDashboard } from './queue/queue-dashboard';
@@ -64,7 +66,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // these two, and keeps the letter case of parameters (tokens, slugs).
     routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true, caseSensitive: false },
   });
+  // First of the request hooks (before @fastify/middie, which NestFactory.create registers): what is
+  // logged while a request is handled names it. The logger exists once the app does.
+  let requestLogger: PinoLogger | undefined;
+  registerRequestLogging(adapter.getInstance(), () => requestLogger, config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, withLogs(options)), adapter, { bufferLogs: true });
+  requestLogger = await app.resolve(PinoLogger);
   app.useLogger(app.get(AppLogger));
   // On SIGTERM/SIGINT: close (in-flight requests finish, active jobs too), then exit 0, so pino's
   // exit handler writes the last log lines (Nest's default re-raises the signal: exit by SIGTERM,

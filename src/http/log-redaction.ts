@@ -58,23 +58,32 @@ export function responseForLog(res: ServerResponse): { statusCode: number } {
   return { statusCode: res.statusCode };
 }
 
+/** The health probes, which write no completed-request line (they would drown the rest). */
+export function unloggedRequest(req: Pick<IncomingMessage, 'url'>): boolean {
+  return req.url === '/health' || req.url === '/health/live';
+}
+
 /**
- * The per-request logging options of pino-http for `level`. The request and
- * response serializers are unwrapped: they receive the live objects and copy
- * only the few fields above, instead of pino-std-serializers' copy of every
- * header that is then redacted and thrown away. At `info` and below every
- * request gets one completed line (id, method, masked URL, status, response
- * time). Above `info` (the production setting) that line is never written,
- * so the completion hooks, which could only log at `info`, are not
- * installed; a warning or error line still carries the request.
+ * Whether `level` writes the completed line of every request: at `info` and below. Above `info`
+ * (the production setting) that line is never written, so its hook is not installed (see
+ * registerRequestLogging); a warning or error line still carries the request.
  */
-export function requestLogging(level: string): Pick<PinoHttpOptions, 'serializers' | 'wrapSerializers' | 'autoLogging'> {
-  const ignore = (req: IncomingMessage) => req.url === '/health' || req.url === '/health/live';
-  const quiet = pino.levels.values[level] !== undefined && pino.levels.values[level] > pino.levels.values.info;
+export function logsEachRequest(level: string): boolean {
+  const value = pino.levels.values[level];
+  return value === undefined || value <= pino.levels.values.info;
+}
+
+/**
+ * The serializers of the app's pino logger. Unwrapped: they receive the live objects and copy only
+ * the few fields above, instead of pino-std-serializers' copy of every header that is then redacted
+ * and thrown away. pino-http's own request logging is off: registerRequestLogging (Fastify hooks)
+ * writes the one line per request and binds the request to what is logged while handling it.
+ */
+export function requestLogging(): Pick<PinoHttpOptions, 'serializers' | 'wrapSerializers' | 'autoLogging'> {
   return {
     wrapSerializers: false,
     serializers: { req: requestForLog, res: responseForLog, err: pino.stdSerializers.err },
-    autoLogging: quiet ? false : { ignore },
+    autoLogging: false,
   };
 }
 
