@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { ConflictError, InvalidInputError, NotFoundError, RowError, UnprocessableFileError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
@@ -38,6 +39,7 @@ export class RegistrationImportService {
     private readonly links: PersonalLinks,
     private readonly events: EventsService,
     private readonly organizations: OrganizationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async import(user: AuthUser, eventId: string, file: UploadedImportFile | undefined): Promise<ImportResultDto> {
@@ -105,6 +107,15 @@ export class RegistrationImportService {
           };
         });
         await this.registrations.insertMany(manager, toInsert);
+        // One entry per file, with its counts (not one per row).
+        await this.audit.record(manager, {
+          actor: { id: user.id, email: user.email },
+          action: 'registration.import',
+          entity: 'event',
+          entityId: eventId,
+          organizationId: event.organizationId,
+          changes: { file: file.originalname ?? null, imported: toInsert.length, ...counts },
+        });
         return { imported: toInsert.length, ...counts };
       });
     } catch (err) {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { diff } from '../audit/audit-actions';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { constraintError, isUniqueViolation } from '../database/constraint-errors';
 import { TrainingEvent } from '../events/event.entity';
@@ -26,6 +28,9 @@ import { SEAT_STATUSES, SeatsService } from './seats.service';
 
 const ORGANIZER_ROLES = new Set(['organizer', 'admin']);
 
+/** What an edit's audit entry compares (from → to); never the token or the check-in code. */
+const AUDITED_FIELDS = ['fullName', 'email', 'phone', 'position', 'organizationId', 'role', 'language', 'status'] as const;
+
 /** A unique violation on the (event, lower(email)) index, as a 409 that says what to do (see constraintError). */
 export function duplicateEmailError(err: unknown, email: string): ConflictError | null {
   return isUniqueViolation(err, 'uq_registration_event_email') ? (constraintError(err, { email }) as ConflictError) : null;
@@ -41,6 +46,7 @@ export class RegistrationsService {
     private readonly organizations: OrganizationsService,
     private readonly events: EventsService,
     private readonly links: PersonalLinks,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -153,6 +159,7 @@ export class RegistrationsService {
     try {
       return await this.registrations.transaction(async (manager) => {
         const r = await this.mustLock(manager, id);
+        const before = { ...r };
         const heldSeat = SeatsService.holdsSeat(r);
         for (const key of ['fullName', 'email', 'phone', 'position', 'organizationId', 'role', 'language'] as const) {
           if (dto[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = dto[key];
@@ -170,6 +177,10 @@ export class RegistrationsService {
         }
         await this.registrations.update(manager, r);
         if (heldSeat && !SeatsService.holdsSeat(r)) await this.seats.release(manager, event.id);
+        const changes = diff(before, r, AUDITED_FIELDS);
+        if (Object.keys(changes).length) {
+          await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action: 'registration.update', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, ...changes } });
+        }
         return RegistrationDto.from(r);
       });
     } catch (err) {
@@ -193,8 +204,17 @@ export class RegistrationsService {
   }
 
   async cancel(user: AuthUser, id: string): Promise<RegistrationDto> {
-    await this.mustSee(user, id);
-    return this.registrations.transaction(async (manager) => RegistrationDto.from(await this.cancelLocked(manager, await this.mustLock(manager, id))));
+    const { event } = await this.mustSee(user, id);
+    return this.registrations.transaction(async (manager) => {
+      const r = await this.mustLock(manager, id);
+      const from = r.status;
+      await this.cancelLocked(manager, r);
+      // Cancelling a cancelled registration changes nothing, and records nothing.
+      if (from !== r.status) {
+        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action: 'registration.cancel', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, status: { from, to: r.status } } });
+      }
+      return RegistrationDto.from(r);
+    });
   }
 
   /**
