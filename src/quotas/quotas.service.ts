@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { EDITABLE_STATUSES, EventsService } from '../events/events.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
@@ -11,6 +12,7 @@ export class QuotasService {
   constructor(
     private readonly quotas: QuotasRepository,
     private readonly events: EventsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(user: AuthUser, eventId: string): Promise<QuotaDto[]> {
@@ -42,7 +44,17 @@ export class QuotasService {
       if (locked.capacity !== null && total > locked.capacity) {
         throw new InvalidInputError('seats', `add up to ${total}, more than the event's ${locked.capacity} seats`, { code: 'quota.overCapacity', params: { total, capacity: locked.capacity } });
       }
+      const before = new Map((await this.quotas.findByEvent(eventId, manager)).map((q) => [q.organizationId, q.seats]));
       await this.quotas.replaceAll(manager, eventId, items);
+      // One entry per unit whose quota was set, changed or removed (entityId: the event; the unit in changes.unitId).
+      const after = new Map(items.map((i) => [i.organizationId, i.seats]));
+      for (const unitId of new Set([...before.keys(), ...after.keys()])) {
+        const from = before.get(unitId) ?? null;
+        const to = after.get(unitId) ?? null;
+        if (from === to) continue;
+        const action = from === null ? 'quota.set' : to === null ? 'quota.delete' : 'quota.change';
+        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'quota', entityId: eventId, organizationId: locked.organizationId, changes: { unitId, seats: { from, to } } });
+      }
       return this.quotas.findByEvent(eventId, manager);
     });
   }
