@@ -4,6 +4,7 @@ import { EventsService } from '../events/events.service';
 import { ConflictError } from '../http/domain-errors';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { OutboxService } from '../queue/outbox.service';
+import { AuditService } from '../audit/audit.service';
 import { JobPayloads } from '../queue/jobs';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ArticleSource } from './article-content';
@@ -37,6 +38,7 @@ export class ArticleGenerationService {
     private readonly organizations: OrganizationsService,
     private readonly sessions: SessionsService,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -52,6 +54,7 @@ export class ArticleGenerationService {
     }
     return this.articles.transaction(async (manager) => {
       const { article, created } = await this.articles.lockOrCreate(manager, eventId, dto.language);
+      const from = created ? null : article.status;
       if (!created) {
         // Already on its way; unless it has waited so long that its job was surely lost (then ask again).
         if (article.status === 'generating' && Date.now() - article.updatedAt.getTime() < STALE_GENERATION_MS) return article;
@@ -68,6 +71,14 @@ export class ArticleGenerationService {
         await this.articles.save(article, manager);
       }
       await this.outbox.add(manager, 'article.generate', { eventId, language: dto.language, articleId: article.id, generation: article.generation }, { key: `${article.id}-${article.generation}` });
+      await this.audit.record(manager, {
+        actor: { id: user.id, email: user.email },
+        action: 'article.generate',
+        entity: 'article',
+        entityId: article.id,
+        organizationId: event.organizationId,
+        changes: { eventId, language: dto.language, generation: article.generation, status: { from, to: 'generating' }, ...(dto.overwriteEdits ? { overwriteEdits: true } : {}) },
+      });
       return article;
     });
   }

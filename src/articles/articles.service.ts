@@ -1,4 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { diff } from '../audit/audit-actions';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { isUniqueViolation } from '../database/constraint-errors';
@@ -35,6 +38,7 @@ export class ArticlesService {
     private readonly events: EventsService,
     private readonly scope: OrganizationScopeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async get(user: AuthUser, id: string): Promise<ArticleDto> {
@@ -52,19 +56,23 @@ export class ArticlesService {
   /** An editor's change: the article then counts as edited (a regeneration asks before replacing it). */
   async update(user: AuthUser, id: string, dto: UpdateArticleDto): Promise<ArticleDto> {
     const { eventId } = await this.mustFind(id);
-    await this.events.assertManageable(user, eventId);
+    const event = await this.events.assertManageable(user, eventId);
     return this.toDto(
       await this.articles.transaction(async (manager) => {
         const article = (await this.articles.findByIdForUpdate(manager, id))!;
         if (article.status !== 'draft' && article.status !== 'published') {
           throw new ConflictError(`the article is ${article.status}; it can be edited once it is generated`, { status: article.status }, { code: 'article.notEditable', params: { articleStatus: article.status } });
         }
+        const before = { ...article };
         if (dto.title !== undefined) article.title = dto.title;
         if (dto.lead !== undefined) article.lead = dto.lead;
         if (dto.paragraphs !== undefined) article.paragraphs = dto.paragraphs;
         if (dto.byline !== undefined) article.byline = dto.byline === '' ? null : dto.byline;
         article.editedAt = new Date();
-        return this.articles.save(article, manager);
+        const saved = await this.articles.save(article, manager);
+        const changes = diff(before, saved, ['title', 'lead', 'paragraphs', 'byline']);
+        if (Object.keys(changes).length) await this.record(manager, user, 'article.update', saved, event.organizationId, changes);
+        return saved;
       }),
     );
   }
@@ -72,7 +80,7 @@ export class ArticlesService {
   /** Brings back the edited text a regeneration replaced; the replaced generated text becomes the previous version. */
   async restorePrevious(user: AuthUser, id: string): Promise<ArticleDto> {
     const { eventId } = await this.mustFind(id);
-    await this.events.assertManageable(user, eventId);
+    const event = await this.events.assertManageable(user, eventId);
     return this.toDto(
       await this.articles.transaction(async (manager) => {
         const article = (await this.articles.findByIdForUpdate(manager, id))!;
@@ -85,7 +93,9 @@ export class ArticlesService {
         Object.assign(article, { dateline: previous.dateline, title: previous.title, lead: previous.lead, paragraphs: previous.paragraphs, photos: previous.photos, byline: previous.byline });
         article.editedAt = new Date();
         article.previousVersion = current;
-        return this.articles.save(article, manager);
+        const saved = await this.articles.save(article, manager);
+        await this.record(manager, user, 'article.restore-previous', saved, event.organizationId, { title: { from: current.title, to: saved.title } });
+        return saved;
       }),
     );
   }
@@ -108,7 +118,9 @@ export class ArticlesService {
             article.publishedAt = new Date();
             // The dateline is the publication time (articles.md rule 1).
             article.dateline = datelineFor(article.language, article.publishedAt, event.timezone);
-            return this.articles.save(article, manager);
+            const saved = await this.articles.save(article, manager);
+            await this.record(manager, user, 'article.publish', saved, event.organizationId, { status: { from: 'draft', to: 'published' }, slug: saved.slug });
+            return saved;
           }),
         );
       } catch (err) {
@@ -121,7 +133,7 @@ export class ArticlesService {
 
   async unpublish(user: AuthUser, id: string): Promise<ArticleDto> {
     const { eventId } = await this.mustFind(id);
-    await this.events.assertManageable(user, eventId);
+    const event = await this.events.assertManageable(user, eventId);
     return this.toDto(
       await this.articles.transaction(async (manager) => {
         const article = (await this.articles.findByIdForUpdate(manager, id))!;
@@ -131,7 +143,9 @@ export class ArticlesService {
         }
         article.status = 'draft';
         article.publishedAt = null;
-        return this.articles.save(article, manager);
+        const saved = await this.articles.save(article, manager);
+        await this.record(manager, user, 'article.unpublish', saved, event.organizationId, { status: { from: 'published', to: 'draft' } });
+        return saved;
       }),
     );
   }
@@ -192,6 +206,10 @@ export class ArticlesService {
       previousVersion: previous ? { title: previous.title, lead: previous.lead, paragraphs: previous.paragraphs, byline: previous.byline, editedAt: previous.editedAt, savedAt: previous.savedAt } : null,
       updatedAt: a.updatedAt.toISOString(),
     };
+  }
+
+  private record(manager: EntityManager, user: AuthUser, action: string, a: Article, organizationId: string, changes: Record<string, unknown>): Promise<void> {
+    return this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'article', entityId: a.id, organizationId, changes: { eventId: a.eventId, language: a.language, ...changes } });
   }
 
   private async mustFind(id: string): Promise<Article> {
