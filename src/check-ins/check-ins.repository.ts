@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { retryOnceIfConnectionLost } from '../database/connection-errors';
+import { runInTransaction } from '../database/transaction';
 
 /** What the one check-in statement learns: the event, the registration, and the check-in inserted or found. */
 export interface CheckInAttempt {
@@ -116,8 +117,19 @@ export class CheckInsRepository {
     return rows[0] ?? null;
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.query(`DELETE FROM check_in WHERE id = $1`, [id]);
+  /** Deletes the check-in (in the caller's transaction when given); returns what it was, or null when it was already gone. */
+  async delete(id: string, manager?: EntityManager): Promise<{ registrationId: string; sessionId: string | null; checkedInAt: Date } | null> {
+    const rows = await (manager ?? this.db.manager).query(
+      `WITH gone AS (DELETE FROM check_in WHERE id = $1 RETURNING registration_id, session_id, checked_in_at)
+       SELECT registration_id AS "registrationId", session_id AS "sessionId", checked_in_at AS "checkedInAt" FROM gone`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A transaction retried on deadlock / serialization failure (see runInTransaction): `work` may run more than once. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return runInTransaction(this.db, work);
   }
 
   findEvent(id: string): Promise<{ id: string; organizationId: string; status: string }[]> {

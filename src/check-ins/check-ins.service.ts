@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
@@ -14,6 +15,7 @@ export class CheckInsService {
   constructor(
     private readonly checkIns: CheckInsRepository,
     private readonly scope: OrganizationScopeService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -66,12 +68,27 @@ export class CheckInsService {
     return { created: replay, result: this.toResult(a, !replay) };
   }
 
-  /** Organizer's undo of a check-in. */
+  /**
+   * Organizer's undo of a check-in, with its audit entry in the same transaction (the check-in
+   * itself, the door's hot path, is not audited: check_in already says who recorded it and when).
+   */
   async undo(user: AuthUser, id: string): Promise<void> {
     const found = await this.checkIns.findEventOfCheckIn(id);
     if (!found) throw new NotFoundError('Check-in', id);
     await this.scope.assertInScope(user, found.organizationId);
-    await this.checkIns.delete(id);
+    await this.checkIns.transaction(async (manager) => {
+      const gone = await this.checkIns.delete(id, manager);
+      // Undone by someone else meanwhile: nothing changed here, nothing to record.
+      if (!gone) return;
+      await this.audit.record(manager, {
+        actor: { id: user.id, email: user.email },
+        action: 'registration.check-in-undo',
+        entity: 'registration',
+        entityId: gone.registrationId,
+        organizationId: found.organizationId,
+        changes: { eventId: found.eventId, checkInId: id, sessionId: gone.sessionId, checkedInAt: new Date(gone.checkedInAt).toISOString() },
+      });
+    });
   }
 
   async stats(user: AuthUser, eventId: string): Promise<CheckInStatsDto> {
