@@ -74,6 +74,7 @@ export class AuthService implements OnModuleInit {
     const user = await this.users.findForLogin(email);
     const ok = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
     if (!user || !ok) {
+      if (user) this.users.recordFailedLogin(user);
       throw new UnauthorizedError(WRONG);
     }
     await this.attempts.clear(clientIp, email);

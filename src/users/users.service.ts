@@ -190,6 +190,16 @@ export class UsersService {
     await this.audit.record(this.users.manager, { actor: { id: user.id, email: user.email }, action: 'user.login', entity: 'user', entityId: user.id, organizationId: user.organizationId });
   }
 
+  /**
+   * Records a wrong password for an active account (nobody is signed in: no actor). Not awaited by
+   * the login, so that a known e-mail answers no slower than an unknown one; a failure to write is logged.
+   */
+  recordFailedLogin(user: Pick<User, 'id' | 'organizationId'>): void {
+    this.audit
+      .record(this.users.manager, { actor: null, action: 'user.login-failed', entity: 'user', entityId: user.id, organizationId: user.organizationId })
+      .catch((err: unknown) => this.logger.warn(`failed login of user ${user.id} not recorded: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
   /** Whether the actor may manage (edit, deactivate, reset) this user: see the class comment. */
   mayManage(actor: AuthUser, user: Pick<User, 'role'>): boolean {
     return actor.role === 'admin' || (actor.role === 'organizer' && ORGANIZER_GRANTS.includes(user.role));
