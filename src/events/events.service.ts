@@ -251,7 +251,7 @@ export class EventsService {
       const saved = await this.events.save(event, manager);
       const changes = diff(original, saved, AUDITED_FIELDS);
       // The organizer unit before the change, so the entry is found under the unit that owned it then too (changes.organizationId).
-      await this.audit.record(manager, { actor: actorOf(user), action: 'event.update', entity: 'event', entityId: id, organizationId: original.organizationId, changes });
+      if (Object.keys(changes).length) await this.audit.record(manager, { actor: actorOf(user), action: 'event.update', entity: 'event', entityId: id, organizationId: original.organizationId, changes });
       await this.noticeListener?.changed(manager, noticed, saved);
       const change = {
         capacityRaised: before.capacity !== null && (saved.capacity === null || saved.capacity > before.capacity),

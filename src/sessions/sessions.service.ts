@@ -120,7 +120,9 @@ export class SessionsService {
         const changes = diff(before, { ...saved, speakers: speakers ?? before.speakers }, AUDITED_FIELDS);
         // Moving up or down on the agenda page changes the position alone.
         const action = Object.keys(changes).length === 1 && changes.position ? 'session.move' : 'session.update';
-        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'session', entityId: id, organizationId: locked.organizationId, changes: { eventId: saved.eventId, ...changes } });
+        if (Object.keys(changes).length) {
+          await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'session', entityId: id, organizationId: locked.organizationId, changes: { eventId: saved.eventId, ...changes } });
+        }
         return this.toDto(manager, saved, locked.timezone);
       },
     );
