@@ -1,4 +1,5 @@
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
+import { createEvent, createSession } from '../factories/events';
 import { PageClient } from '../factories/page-client';
 import { createUserWithPassword } from '../factories/web';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
@@ -79,6 +80,44 @@ describe('user, account and audit pages', () => {
     expect(audit.status).toBe(200);
     expect(audit.text).toContain('data-action="user.deactivate"');
     expect(audit.text).toContain('Khóa tài khoản');
+  });
+
+  it("the audit page lists every domain's entries and filters them by entity, action, unit and day, in Vietnamese and English", async () => {
+    const actor = await createActor(t, admin, 'organizer', child.id);
+    const event = await createEvent(t, actor, { venue: 'Hội trường A' });
+    await t.http().patch(`/api/v1/events/${event.id}`).set(actor.auth).send({ venue: 'Hội trường <b>B</b>' }).expect(200);
+    const session = await createSession(t, actor, event, { title: 'Khai mạc' });
+    const adminPage = new PageClient(t);
+    await adminPage.login(TEST_ADMIN.email, TEST_ADMIN.password);
+    const rows = (html: string) => [...html.matchAll(/<tr data-action="([^"]+)" data-entity-id="([^"]*)">/g)].map((m) => `${m[1]} ${m[2]}`);
+
+    // The filters offer the entities and the actions of every domain.
+    const all = await adminPage.get('/admin/audit');
+    expect(all.status).toBe(200);
+    for (const entity of ['event', 'session', 'registration', 'quota', 'article', 'user']) expect(all.text).toContain(`<option value="${entity}"`);
+    for (const action of ['event.update', 'session.move', 'registration.check-in-undo', 'registration.import', 'quota.change', 'article.publish', 'user.login-failed']) expect(all.text).toContain(`<option value="${action}"`);
+
+    const updates = await adminPage.get(`/admin/audit?entity=event&action=event.update&organizationId=${unit.id}`);
+    expect(rows(updates.text)).toEqual([`event.update ${event.id}`]);
+    expect(updates.text).toContain('<option value="event.update" selected>Sửa sự kiện</option>');
+    expect(updates.text).toContain('venue: Hội trường A → Hội trường &lt;b&gt;B&lt;/b&gt;');
+    expect(updates.text).not.toContain('<b>B</b>');
+    const ofEvent = await adminPage.get(`/admin/audit?entity=event&entityId=${event.id}`);
+    expect(rows(ofEvent.text)).toEqual([`event.update ${event.id}`, `event.create ${event.id}`]);
+    expect(ofEvent.text).toContain('Tạo sự kiện');
+    const sessions = await adminPage.get(`/admin/audit?entity=session&organizationId=${child.id}`);
+    expect(rows(sessions.text)).toEqual([`session.create ${session.id}`]);
+    expect(sessions.text).toContain('Thêm phiên');
+    expect(rows((await adminPage.get(`/admin/audit?entity=event&entityId=${event.id}&organizationId=${other.id}`)).text)).toEqual([]);
+    // Days in Vietnam: tomorrow onwards holds none of today's entries; today holds them.
+    const day = (offset: number) => new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    expect(rows((await adminPage.get(`/admin/audit?entityId=${event.id}&from=${day(1)}`)).text)).toEqual([]);
+    expect(rows((await adminPage.get(`/admin/audit?entityId=${event.id}&from=${day(0)}&to=${day(0)}`)).text)).toHaveLength(2);
+
+    const english = await t.http().get(`/admin/audit?action=session.create&entityId=${session.id}`).set('Accept', 'text/html').set('Cookie', `${adminPage.cookie}; td_lang=en`);
+    expect(english.text).toContain('<option value="session.create" selected>Session added</option>');
+    expect(english.text).toContain('Any action');
+    expect(english.text).toContain('>Session</a>');
   });
 
   it('the last admin cannot deactivate themself from the page: the refusal is shown, nothing changes', async () => {
