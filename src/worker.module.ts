@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ArticleGenerateProcessor } from './articles/article-generate.processor';
 import { ArticlesModule } from './articles/articles.module';
+import { AuditModule } from './audit/audit.module';
 import { MailSendProcessor } from './mail/mail-send.processor';
 import { MailModule } from './mail/mail.module';
 import { InvitationFanoutProcessor } from './invitations/invitation-fanout.processor';
@@ -16,7 +17,8 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
  * per queue routes each job to its @ProcessorOf class listed here.
  */
 @Module({
-  imports: [DiscoveryModule, MailModule, ArticlesModule, InvitationsModule],
+  // AuditModule: the events and registrations services the processors reach record their changes (an APP_ROLE=worker process has no api modules).
+  imports: [DiscoveryModule, AuditModule, MailModule, ArticlesModule, InvitationsModule],
   providers: [
     JobProcessorRegistry,
     MailQueueWorker,
