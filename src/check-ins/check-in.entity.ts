@@ -7,8 +7,6 @@ import { User } from '../users/user.entity';
 /** One presence of a registration at the event (sessionId null) or at one session. */
 @Entity('check_in')
 @Index('idx_check_in_event_session', ['eventId', 'sessionId'])
-// Reports: the registrations of an event that were checked in, by an index-only scan (migrations/1764403000000-Reports.ts).
-@Index('idx_check_in_event_registration', ['eventId', 'registrationId'])
 // One check-in per (registration, session), the event-level one having session_id NULL:
 // UNIQUE (registration_id, session_id) NULLS NOT DISTINCT (migrations/1764400500000-Registrations.ts),
 // which TypeORM cannot describe, so it must leave the index alone.

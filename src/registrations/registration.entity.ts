@@ -88,6 +88,13 @@ export class Registration {
   @Column({ type: 'varchar', length: 10 })
   code: string;
 
+  /**
+   * At least one check-in (door or session) exists: kept by PostgreSQL's triggers on check_in
+   * (migrations/1764407000000-RegistrationCheckedIn.ts), never written by the app.
+   */
+  @Column({ type: 'boolean', default: false, insert: false, update: false })
+  checkedIn: boolean;
+
   @Column({ type: 'timestamptz', nullable: true })
   waitlistedAt: Date | null;
 

@@ -23,29 +23,30 @@ export const VI_NAME_ORDER = `substring(btrim(r.full_name) from '(\\S+)$') COLLA
  */
 export const EVENT_REPORT_SQL = `
   WITH r AS MATERIALIZED (
-    -- Grouped at once (a few thousand groups instead of 100,000 rows), so each figure below sums a small set.
-    -- "Present" through IN: PostgreSQL hashes the event's check-ins once (a hashed SubPlan) without first
-    -- removing the duplicates of people checked in at several sessions, a third faster than a DISTINCT joined back.
-    SELECT r.status, r.role, r.organization_id,
-           (r.status = 'confirmed' AND r.id IN (SELECT c.registration_id FROM check_in c WHERE c.event_id = $1)) AS present, count(*)::int AS n
+    -- One pass over the event's registrations, grouped at once (about 1,500 groups instead of 100,000 rows),
+    -- so each figure below sums a small set. "Present" is the registration's own mark (registration.checked_in,
+    -- kept by PostgreSQL's triggers on check_in: migrations/1764407000000-RegistrationCheckedIn.ts), so no
+    -- check-in is read for it; counted per group rather than grouped on, which keeps the groups fewer.
+    SELECT r.status, r.role, r.organization_id, count(*)::int AS n,
+           count(*) FILTER (WHERE r.status = 'confirmed' AND r.checked_in)::int AS present
       FROM registration r
      WHERE r.event_id = $1
-     GROUP BY 1, 2, 3, 4
+     GROUP BY 1, 2, 3
   ), totals AS (
     SELECT COALESCE(sum(n) FILTER (WHERE status = 'invited'), 0)::int AS invited,
            COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed,
            COALESCE(sum(n) FILTER (WHERE status = 'waitlisted'), 0)::int AS waitlisted,
            COALESCE(sum(n) FILTER (WHERE status = 'declined'), 0)::int AS declined,
            COALESCE(sum(n) FILTER (WHERE status = 'cancelled'), 0)::int AS cancelled,
-           COALESCE(sum(n) FILTER (WHERE present), 0)::int AS "checkedIn",
+           COALESCE(sum(present), 0)::int AS "checkedIn",
            COALESCE(sum(n) FILTER (WHERE status = 'confirmed' AND role = 'delegate'), 0)::int AS "confirmedDelegates",
-           COALESCE(sum(n) FILTER (WHERE present AND role = 'delegate'), 0)::int AS "checkedInDelegates"
+           COALESCE(sum(present) FILTER (WHERE role = 'delegate'), 0)::int AS "checkedInDelegates"
       FROM r
   ), by_role AS (
-    SELECT role, COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed, COALESCE(sum(n) FILTER (WHERE present), 0)::int AS checked_in
+    SELECT role, COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed, COALESCE(sum(present), 0)::int AS checked_in
       FROM r GROUP BY role
   ), direct AS (
-    SELECT organization_id AS id, COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed, COALESCE(sum(n) FILTER (WHERE present), 0)::int AS checked_in
+    SELECT organization_id AS id, COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed, COALESCE(sum(present), 0)::int AS checked_in
       FROM r WHERE role = 'delegate' AND organization_id IS NOT NULL
      GROUP BY organization_id
   ), rolled AS (
@@ -62,10 +63,10 @@ export const EVENT_REPORT_SQL = `
       LEFT JOIN quota q ON q.id = o.id
       LEFT JOIN rolled ro ON ro.id = o.id
   ), by_session AS (
-    SELECT s.id, s.title, s.starts_at, count(c.id)::int AS checked_in
-      FROM session s LEFT JOIN check_in c ON c.session_id = s.id
+    -- Counted on idx_check_in_session_id alone (an index-only scan per session, no check-in row read).
+    SELECT s.id, s.title, s.starts_at, (SELECT count(*) FROM check_in c WHERE c.session_id = s.id)::int AS checked_in
+      FROM session s
      WHERE s.event_id = $1
-     GROUP BY s.id
   )
   SELECT (SELECT row_to_json(totals) FROM totals) AS totals,
          COALESCE((SELECT json_agg(json_build_object('organizationId', id, 'name', name, 'parentId', parent_id, 'depth', depth,
@@ -85,11 +86,19 @@ export const EVENT_REPORT_SQL = `
  * often below their quota (confirmed delegates of their subtree fewer than the seats asked).
  */
 export const ATTENDANCE_REPORT_SQL = `
-  WITH xunits AS MATERIALIZED (
-    SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid]
+  WITH units AS MATERIALIZED (
+    -- The units of the subtree (every unit for the whole tree), each with the child of the root it belongs to (the root itself for its own).
+    SELECT o.id, o.path,
+           CASE WHEN $1::uuid IS NULL THEN (o.path || o.id)[1]
+                WHEN o.id = $1::uuid THEN o.id
+                ELSE (o.path || o.id)[array_position(o.path, $1::uuid) + 1] END AS branch
+      FROM organization o
+     WHERE $1::uuid IS NULL OR o.id = $1::uuid OR o.path @> ARRAY[$1::uuid]
   ), visible AS MATERIALIZED (
+    -- "counted" as a column rather than a filter below: PostgreSQL then estimates the counted events as half
+    -- of these instead of a handful, and hashes the small sides of the joins over the registrations.
     SELECT e.id, e.title, e.title_en, e.status, e.starts_at, e.timezone, e.organization_id,
-           to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM') AS month
+           to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM') AS month, e.status IN ('published', 'completed') AS counted
       FROM event e
      WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $4::uuid IS NULL OR so.id = $4::uuid OR so.path @> ARRAY[$4::uuid])
        -- A coarse, indexable bound (every zone is within a day of UTC), then the exact one in the event's zone.
@@ -97,40 +106,43 @@ export const ATTENDANCE_REPORT_SQL = `
        AND e.starts_at < ($3::date + 2)::timestamp AT TIME ZONE 'UTC'
        AND (e.starts_at AT TIME ZONE e.timezone)::date BETWEEN $2::date AND $3::date
   ), happening AS MATERIALIZED (
-    SELECT id FROM visible WHERE status IN ('published', 'completed')
-  ), ci AS MATERIALIZED (
-    SELECT DISTINCT c.event_id, c.registration_id FROM check_in c WHERE c.event_id IN (SELECT id FROM happening)
-  ), direct AS MATERIALIZED (
-    SELECT r.event_id, r.organization_id AS org, count(*)::int AS confirmed, count(ci.registration_id)::int AS checked_in
+    SELECT id FROM visible WHERE counted
+  ), quotas AS MATERIALIZED (
+    SELECT q.event_id, q.organization_id, q.seats, u.branch
+      FROM event_quota q JOIN units u ON u.id = q.organization_id
+     WHERE q.event_id IN (SELECT id FROM happening)
+  ), cover AS MATERIALIZED (
+    -- (event, unit, quota unit): each unit of the subtree at or under a unit with a quota for that event.
+    SELECT q.event_id, u.id AS unit, q.organization_id AS quota_org
+      FROM units u CROSS JOIN LATERAL unnest(u.path || u.id) AS a(id)
+      JOIN quotas q ON q.organization_id = a.id
+  ), counts AS MATERIALIZED (
+    -- The one pass over the confirmed delegates (250,000 for the bench's dashboard), checked in by their own mark
+    -- (registration.checked_in, kept by the database: migrations/1764407000000-RegistrationCheckedIn.ts) instead of
+    -- removing the duplicates of a million check-ins. Grouped per event and branch, and per unit only where a
+    -- quota needs it (a few thousand groups, not one per event and unit).
+    SELECT r.event_id, u.branch,
+           CASE WHEN (r.event_id, r.organization_id) IN (SELECT event_id, unit FROM cover) THEN r.organization_id END AS org,
+           count(*)::int AS confirmed, count(*) FILTER (WHERE r.checked_in)::int AS checked_in
       FROM registration r
-      LEFT JOIN ci ON ci.event_id = r.event_id AND ci.registration_id = r.id
+      -- The same units as above, from the table rather than the CTE: its statistics let PostgreSQL hash the units, not the registrations.
+      LEFT JOIN (SELECT o.id, CASE WHEN $1::uuid IS NULL THEN (o.path || o.id)[1]
+                                   WHEN o.id = $1::uuid THEN o.id
+                                   ELSE (o.path || o.id)[array_position(o.path, $1::uuid) + 1] END AS branch
+                   FROM organization o
+                  WHERE $1::uuid IS NULL OR o.id = $1::uuid OR o.path @> ARRAY[$1::uuid]) u ON u.id = r.organization_id
      WHERE r.event_id IN (SELECT id FROM happening) AND r.status = 'confirmed' AND r.role = 'delegate'
-       AND ($1::uuid IS NULL OR r.organization_id IN (SELECT id FROM xunits))
-     GROUP BY r.event_id, r.organization_id
-  ), xquotas AS MATERIALIZED (
-    SELECT q.event_id, q.organization_id, q.seats FROM event_quota q
-     WHERE q.event_id IN (SELECT id FROM happening) AND q.organization_id IN (SELECT id FROM xunits)
+       AND ($1::uuid IS NULL OR u.id IS NOT NULL)
+     GROUP BY 1, 2, 3
   ), ev AS MATERIALIZED (
     SELECT v.* FROM visible v
-     WHERE v.organization_id IN (SELECT id FROM xunits) OR v.id IN (SELECT event_id FROM direct) OR v.id IN (SELECT event_id FROM xquotas)
+     WHERE v.organization_id IN (SELECT id FROM units) OR v.id IN (SELECT event_id FROM counts) OR v.id IN (SELECT event_id FROM quotas)
   ), counted AS MATERIALIZED (
-    SELECT * FROM ev WHERE status IN ('published', 'completed')
-  ), per_event AS (
-    SELECT event_id, sum(confirmed)::int AS confirmed, sum(checked_in)::int AS checked_in FROM direct GROUP BY event_id
-  ), units AS (
-    -- Each unit met below, with the child of the root that it belongs to (the root itself for its own).
-    SELECT o.id, o.path,
-           CASE WHEN $1::uuid IS NULL THEN (o.path || o.id)[1]
-                WHEN o.id = $1::uuid THEN o.id
-                ELSE (o.path || o.id)[array_position(o.path, $1::uuid) + 1] END AS branch
-      FROM organization o
-     WHERE o.id IN (SELECT org FROM direct UNION SELECT organization_id FROM xquotas)
+    SELECT * FROM ev WHERE counted
+  ), per_event AS MATERIALIZED (
+    SELECT event_id, sum(confirmed)::int AS confirmed, sum(checked_in)::int AS checked_in FROM counts GROUP BY event_id
   ), branch_counts AS (
-    SELECT u.branch, sum(d.confirmed)::int AS confirmed, sum(d.checked_in)::int AS checked_in
-      FROM direct d JOIN units u ON u.id = d.org WHERE u.branch IS NOT NULL GROUP BY u.branch
-  ), quotas AS (
-    SELECT q.event_id, q.organization_id, q.seats, u.branch
-      FROM xquotas q JOIN units u ON u.id = q.organization_id
+    SELECT branch, sum(confirmed)::int AS confirmed, sum(checked_in)::int AS checked_in FROM counts WHERE branch IS NOT NULL GROUP BY branch
   ), branch_quotas AS (
     SELECT branch, sum(seats)::int AS quota FROM quotas WHERE branch IS NOT NULL GROUP BY branch
   ), by_org AS (
@@ -142,11 +154,10 @@ export const ATTENDANCE_REPORT_SQL = `
       LEFT JOIN branch_counts bc ON bc.branch = o.id
       LEFT JOIN branch_quotas bq ON bq.branch = o.id
   ), rolled AS (
-    -- Confirmed delegates per (event, unit), the unit's descendants included: only for units with a quota.
-    SELECT d.event_id, a.id, sum(d.confirmed)::int AS confirmed
-      FROM direct d JOIN units u ON u.id = d.org CROSS JOIN LATERAL unnest(u.path || u.id) AS a(id)
-     WHERE a.id IN (SELECT organization_id FROM quotas)
-     GROUP BY d.event_id, a.id
+    -- Confirmed delegates per (event, unit with a quota), the unit's descendants included.
+    SELECT c.event_id, c.quota_org AS id, sum(k.confirmed)::int AS confirmed
+      FROM counts k JOIN cover c ON c.event_id = k.event_id AND c.unit = k.org
+     GROUP BY c.event_id, c.quota_org
   ), under AS (
     SELECT q.organization_id AS id, count(*)::int AS events,
            count(*) FILTER (WHERE COALESCE(ro.confirmed, 0) < q.seats)::int AS under,
@@ -198,7 +209,7 @@ export const ATTENDANCE_LIST_SQL = `
 /** Confirmed and checked-in registrations of an event per unit of the registration (not rolled up), in the list's order. */
 export const ATTENDANCE_UNITS_SQL = `
   SELECT r.organization_id AS "organizationId", min(o.name) AS "organizationName", count(*)::int AS confirmed,
-         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM check_in c WHERE c.event_id = r.event_id AND c.registration_id = r.id))::int AS "checkedIn"
+         count(*) FILTER (WHERE r.checked_in)::int AS "checkedIn"
     FROM registration r LEFT JOIN organization o ON o.id = r.organization_id
    WHERE r.event_id = $1 AND r.status = 'confirmed'
    GROUP BY r.organization_id
@@ -227,7 +238,7 @@ export const HOME_FIGURES_SQL = `
 /** The next published events of the subtree (`$1` root or null, `$2` now, `$3` how many), with their confirmed and checked-in counts. */
 export const NEXT_EVENTS_SQL = `
   SELECT e.id, e.title, e.title_en AS "titleEn", e.starts_at AS "startsAt", e.timezone, e.confirmed_count AS "confirmedCount", e.capacity,
-         (SELECT count(DISTINCT c.registration_id)::int FROM check_in c WHERE c.event_id = e.id) AS "checkedIn"
+         (SELECT count(*)::int FROM registration r WHERE r.event_id = e.id AND r.checked_in) AS "checkedIn"
     FROM event e
    WHERE e.organization_id IN (SELECT so.id FROM organization so WHERE $1::uuid IS NULL OR so.id = $1::uuid OR so.path @> ARRAY[$1::uuid])
      AND e.status = 'published' AND e.ends_at >= $2::timestamptz
