@@ -28,8 +28,8 @@ export const CONFIRMED_WITH_SEAT_SQL = `
     SELECT $3::uuid, seat.id, $4, $5, $6, $7, $8::uuid, $9, $10, 'confirmed', $11, $12::bytea, $13, $14::uuid, now() FROM seat
     RETURNING id, created_at, updated_at, confirmed_at
   ), mail AS (
-    INSERT INTO mail_message (id, to_address, to_name, template, locale, subject, html, text, attachments, registration_id, kind)
-    SELECT $15::uuid, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, reg.id, $24 FROM reg
+    INSERT INTO mail_message (id, to_address, to_name, template, locale, subject, html, text, attachments, registration_id, kind, event_id)
+    SELECT $15::uuid, $16, $17, $18, $19, $20, $21, $22, $23::jsonb, reg.id, $24, $1 FROM reg
     RETURNING id
   ), job AS (
     INSERT INTO outbox (id, job_name, payload, dedup_key, job_id, run_at)
