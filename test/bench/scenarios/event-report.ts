@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { EVENT_REPORT_SQL } from '../../../src/reports/reports.sql';
-import { BenchContext, machineNote, sampleMachine, Scenario, type Machine } from '../harness';
+import { BenchContext, Load, machineNote, sampleMachine, Scenario, type Machine } from '../harness';
 
 const REGISTRATIONS = 100_000;
 const UNITS = 500;
@@ -103,15 +103,42 @@ export async function seedEventReport(sql: BenchContext['sql'], rootId: string, 
   for (const table of ['organization', 'event_quota', 'registration', 'check_in', 'session']) await sql(`VACUUM ANALYZE ${table}`);
 }
 
+/** One report path measured through HTTP and the same statement with pg, both at `connections` at a time. */
+export interface ReportAt {
+  connections: number;
+  load: Load;
+  raw: RawLoad;
+  rps: number;
+}
+
+/**
+ * Measures `path` (as the leader `token`) `amount` times at `connections` concurrent (after one
+ * unmeasured run per connection), then `text` with `values` directly with pg, the same way.
+ */
+export async function measureReportAt(ctx: BenchContext, path: string, token: string, text: string, values: unknown[], connections: number, amount: number): Promise<ReportAt> {
+  const headers = { Authorization: `Bearer ${token}` };
+  await ctx.load({ path, headers, connections, amount: connections, warmup: false });
+  const load = await ctx.load({ path, headers, connections, amount, warmup: false });
+  const raw = await measureSql(ctx.databaseUrl, text, values, connections, amount);
+  return { connections, load, raw, rps: load.requests / load.durationS };
+}
+
 /**
  * design.md: the per-unit attendance report of an event with 100,000 registrations in 500 units,
  * ≥ 70 % of the same SQL run directly, p50 ≤ 150 ms. The data is written set-based
  * (generate_series): a province, 20 districts of 24 communes each, every unit with a quota,
  * 90 % of registrations confirmed, 70 % of those checked in, 3 sessions.
+ *
+ * Measured at two concurrencies, each next to the same statement (EVENT_REPORT_SQL, imported) run
+ * with pg at the same concurrency: 1 at a time (one leader opening one report: the latency a
+ * person sees) and 4 at a time (four leaders at once on this 2-core machine: each report then
+ * waits for CPU behind the others, so its p50 is about twice its own run time). design.md does not
+ * say at what concurrency its p50 is meant; the verdict takes both: each p50 row and each ratio row
+ * has the target, so a miss at either concurrency fails the run (neither figure hides the other).
  */
 export const eventReport: Scenario = {
   name: 'event-report',
-  description: `GET /reports/events/:id over ${REGISTRATIONS.toLocaleString('en-US')} registrations in ${UNITS} units (${AMOUNT} at ${CONNECTIONS} concurrent), and the same SQL with pg`,
+  description: `GET /reports/events/:id over ${REGISTRATIONS.toLocaleString('en-US')} registrations in ${UNITS} units (${AMOUNT} at 1 and at ${CONNECTIONS} concurrent), and the same SQL with pg`,
   async run(ctx) {
     const root = await ctx.createOrganization({ name: 'LĐLĐ tỉnh bench báo cáo' });
     const event = await ctx.createEvent(root.id, { capacity: null });
@@ -120,20 +147,23 @@ export const eventReport: Scenario = {
     const [{ units }] = await ctx.sql<{ units: number }>(`SELECT count(*)::int AS units FROM organization WHERE id = $1 OR path @> ARRAY[$1::uuid]`, [root.id]);
 
     const token = await leaderToken(ctx, root.id);
-    const headers = { Authorization: `Bearer ${token}` };
-    await ctx.load({ path: `/api/v1/reports/events/${event.id}`, headers, connections: CONNECTIONS, amount: CONNECTIONS, warmup: false });
-    const load = await ctx.load({ path: `/api/v1/reports/events/${event.id}`, headers, connections: CONNECTIONS, amount: AMOUNT, warmup: false });
-    const raw = await measureSql(ctx.databaseUrl, EVENT_REPORT_SQL, [event.id], CONNECTIONS, AMOUNT);
-    const report = await ctx.api('GET', `/api/v1/reports/events/${event.id}`, undefined, token);
-    const rps = load.requests / load.durationS;
+    const path = `/api/v1/reports/events/${event.id}`;
+    const at = [];
+    for (const connections of [1, CONNECTIONS]) at.push(await measureReportAt(ctx, path, token, EVENT_REPORT_SQL, [event.id], connections, AMOUNT));
+    const report = await ctx.api('GET', path, undefined, token);
     const scenario = this.name;
-    const machine = machineNote(load.machine, raw.machine);
     return [
       ctx.row({ scenario, metric: 'units in the report (with a quota)', unit: 'units', value: report.byOrganization.length, limit: units, target: `all ${units} units`, pass: report.byOrganization.length === units }),
-      ctx.row({ scenario, metric: 'event reports/s vs the same SQL with pg', unit: 'req/s', value: rps, limit: raw.rps, target: '≥ 70 % of raw', pass: rps >= 0.7 * raw.rps, machine }),
-      ctx.row({ scenario, metric: 'event report p50', unit: 'ms', value: load.p50, limit: 150, target: '≤ 150 ms', pass: load.p50 <= 150, machine }),
-      ctx.row({ scenario, metric: 'event report p50 vs raw SQL p50', unit: 'ms', value: load.p50, limit: raw.p50, target: '', pass: null }),
-      ctx.row({ scenario, metric: 'event report p99 vs raw SQL p99', unit: 'ms', value: load.p99, limit: raw.p99, target: '', pass: null }),
+      ...at.flatMap(({ connections, load, raw, rps }) => {
+        const machine = machineNote(load.machine, raw.machine);
+        const c = connections === 1 ? '1 at a time' : `${connections} concurrent`;
+        return [
+          ctx.row({ scenario, metric: `event reports/s vs the same SQL with pg, ${c}`, unit: 'req/s', value: rps, limit: raw.rps, target: '≥ 70 % of raw', pass: rps >= 0.7 * raw.rps, machine }),
+          ctx.row({ scenario, metric: `event report p50, ${c}`, unit: 'ms', value: load.p50, limit: 150, target: '≤ 150 ms', pass: load.p50 <= 150, machine }),
+          ctx.row({ scenario, metric: `event report p50 vs raw SQL p50, ${c}`, unit: 'ms', value: load.p50, limit: raw.p50, target: '', pass: null, machine }),
+          ctx.row({ scenario, metric: `event report p99 vs raw SQL p99, ${c}`, unit: 'ms', value: load.p99, limit: raw.p99, target: '', pass: null, machine }),
+        ];
+      }),
     ];
   },
 };
