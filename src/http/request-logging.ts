@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { logsEachRequest, unloggedRequest } from './log-redaction';
 
+/** The raw request as the hooks below leave it: its id, and the logger bound to it. */
+type RequestWithLog = IncomingMessage & { id?: string; requestLog?: PinoLogger['logger'] };
+
 /**
  * Request logging in two Fastify hooks instead of nestjs-pino's middleware. Mounted as Nest
  * middleware, pino-http and nestjs-pino's context binding went through @fastify/middie, which ran
@@ -19,20 +22,29 @@ import { logsEachRequest, unloggedRequest } from './log-redaction';
  */
 export function registerRequestLogging(fastify: FastifyInstance, logger: () => PinoLogger | undefined, level: string): void {
   fastify.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw as RequestWithLog;
     // The serializers (requestForLog) read the id from the raw request, where pino-http found it.
-    (req.raw as IncomingMessage & { id?: string }).id = req.id;
+    raw.id = req.id;
     const bound = logger();
-    if (bound) bound.runInContext(() => done(), { bindings: { req: req.raw } });
-    else done();
+    if (!bound) return done();
+    bound.runInContext(
+      () => {
+        // The context's logger, bound to the request: the completed line below needs no second copy of req.
+        raw.requestLog = bound.logger;
+        done();
+      },
+      { bindings: { req: raw } },
+    );
   });
   if (!logsEachRequest(level)) return;
   fastify.addHook('onResponse', (req, reply, done) => {
-    if (!unloggedRequest(req.raw)) {
-      const root = PinoLogger.root;
+    const raw = req.raw as RequestWithLog;
+    if (!unloggedRequest(raw)) {
+      const log = raw.requestLog ?? PinoLogger.root.child({ req: raw });
       const responseTime = Math.round(reply.elapsedTime);
       const status = reply.raw.statusCode;
-      if (status >= 500) root.info({ req: req.raw, res: reply.raw, err: new Error(`failed with status code ${status}`), responseTime }, 'request errored');
-      else root.info({ req: req.raw, res: reply.raw, responseTime }, 'request completed');
+      if (status >= 500) log.info({ res: reply.raw, err: new Error(`failed with status code ${status}`), responseTime }, 'request errored');
+      else log.info({ res: reply.raw, responseTime }, 'request completed');
     }
     done();
   });

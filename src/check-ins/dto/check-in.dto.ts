@@ -2,7 +2,32 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
+const NONCE = /^[\x21-\x7e]{1,100}$/;
+
 export class CreateCheckInDto {
+  /**
+   * The door's usual scan, `{code, nonce?}` with a string code of at most 40 characters (trimmed)
+   * and a valid nonce, accepted without class-transformer and class-validator (see FastBodyCheck):
+   * the same instance as the full validation's. Anything else (other fields, null, NUL characters,
+   * a wrong type) is left to it.
+   */
+  static acceptAsIs(value: unknown): CreateCheckInDto | undefined {
+    // A plain object (JSON.parse's): not an array or other class, whatever realm it comes from.
+    const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (!proto || Object.getPrototypeOf(proto) !== null) return undefined;
+    const body = value as Record<string, unknown>;
+    for (const key of Object.keys(body)) if (key !== 'code' && key !== 'nonce') return undefined;
+    const { code, nonce } = body;
+    if (typeof code !== 'string' || code.includes('\u0000')) return undefined;
+    const trimmed = code.trim();
+    if (trimmed.length > 40) return undefined;
+    if (nonce !== undefined && (typeof nonce !== 'string' || !NONCE.test(nonce))) return undefined;
+    const dto = new CreateCheckInDto();
+    dto.code = trimmed;
+    if (nonce !== undefined) dto.nonce = nonce;
+    return dto;
+  }
+
   /** The check-in code as scanned or typed (`7KQ2-9MXD-4F`, any case, with or without dashes). Give this or registrationId. */
   @ApiPropertyOptional({ example: '7KQ2-9MXD-4F', maxLength: 40 })
   @IsOptional()
@@ -27,7 +52,7 @@ export class CreateCheckInDto {
   @ApiPropertyOptional({ maxLength: 100, minLength: 1, pattern: '^[\\x21-\\x7e]{1,100}$' })
   @IsOptional()
   @IsString()
-  @Matches(/^[\x21-\x7e]{1,100}$/, { message: 'nonce must be 1 to 100 printable ASCII characters' })
+  @Matches(NONCE, { message: 'nonce must be 1 to 100 printable ASCII characters' })
   nonce?: string;
 
   /** When the code was scanned, for scans made offline and sent later; default now. At most 5 minutes ahead of the server clock. */
