@@ -5,12 +5,13 @@
  *
  * `entityId` is the changed thing's id, except where the change is to a set an event owns:
  * `registration.import` names the event (entity `event`: one entry per file, with its counts), and
- * `quota.*` name the event too (entity `quota`, the unit in `changes.unitId`).
+ * `quota.*` name the event too (entity `quota`, the unit in `changes.unitId`). A delegate's own answer or
+ * cancellation by their personal link has no actor and `changes.by: 'delegate'`.
  */
 export const AUDIT_ACTIONS = {
   event: ['event.create', 'event.update', 'event.publish', 'event.complete', 'event.cancel', 'registration.import'],
   session: ['session.create', 'session.update', 'session.move', 'session.delete'],
-  registration: ['registration.update', 'registration.cancel', 'registration.check-in-undo'],
+  registration: ['registration.update', 'registration.cancel', 'registration.rsvp', 'registration.check-in-undo'],
   quota: ['quota.set', 'quota.change', 'quota.delete'],
   article: ['article.generate', 'article.update', 'article.restore-previous', 'article.publish', 'article.unpublish'],
   user: [

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DateArray } from 'ics';
 import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { TrainingEvent } from '../events/event.entity';
 import { EventsService } from '../events/events.service';
@@ -26,6 +27,7 @@ export class PublicRegistrationsService {
     private readonly events: EventsService,
     private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async get(token: string): Promise<PublicRegistrationDto> {
@@ -46,6 +48,7 @@ export class PublicRegistrationsService {
         throw new ConflictError(`the event is ${event.status}; answers are closed`, { eventStatus: event.status }, { code: 'registration.answersClosed', params: { eventStatus: event.status } });
       }
       if (r.status === 'cancelled') throw new ConflictError('this registration was cancelled; register again', { status: r.status }, { code: 'registration.wasCancelled' });
+      const from = r.status;
       if (accept && (r.status === 'invited' || r.status === 'declined')) {
         const status = await this.seats.confirmOrWaitlist(manager, r, event);
         r.declinedAt = null;
@@ -60,6 +63,7 @@ export class PublicRegistrationsService {
         await this.registrations.update(manager, r);
         if (heldSeat) await this.seats.release(manager, r.eventId);
       }
+      if (from !== r.status) await this.recordByDelegate(manager, 'registration.rsvp', r, event, from);
       return { registration: r, event };
     });
     return this.toDto(token, registration, event);
@@ -67,8 +71,12 @@ export class PublicRegistrationsService {
 
   async cancel(token: string): Promise<PublicRegistrationDto> {
     const { registration, event } = await this.registrations.transaction(async (manager) => {
-      const r = await this.registrationsService.cancelLocked(manager, await this.mustLock(manager, token));
-      return { registration: r, event: (await this.events.findById(r.eventId, manager))! };
+      const locked = await this.mustLock(manager, token);
+      const from = locked.status;
+      const r = await this.registrationsService.cancelLocked(manager, locked);
+      const event = (await this.events.findById(r.eventId, manager))!;
+      if (from !== r.status) await this.recordByDelegate(manager, 'registration.cancel', r, event, from);
+      return { registration: r, event };
     });
     return this.toDto(token, registration, event);
   }
@@ -124,6 +132,11 @@ export class PublicRegistrationsService {
     const event = await this.events.findById(registration.eventId);
     if (!event) throw new NotFoundError('Registration');
     return { registration, event };
+  }
+
+  /** The delegate's own change: no signed-in actor; `by: 'delegate'` says who (the token is never recorded). */
+  private recordByDelegate(manager: EntityManager, action: string, r: Registration, event: TrainingEvent, from: string): Promise<void> {
+    return this.audit.record(manager, { actor: null, action, entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, by: 'delegate', status: { from, to: r.status } } });
   }
 
   private async mustLock(manager: EntityManager, token: string): Promise<Registration> {

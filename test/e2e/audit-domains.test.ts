@@ -151,6 +151,20 @@ describe('audit log across the domains (API)', () => {
     expect(everything).not.toMatch(/token|password|argon2/i);
   });
 
+  it("a delegate's own answer and cancellation by their link: no actor, by: 'delegate', never the token", async () => {
+    const e = await createPublishedEvent(t, organizer, { registrationMode: 'invite_only' });
+    const r = await register(t, e.id, {}, organizer);
+    expect(r.status).toBe('invited');
+    await t.http().post(`${api}/public/registrations/${r.token}/rsvp`).send({ accept: true }).expect(200);
+    expect(await only('registration.rsvp', r.id)).toMatchObject({ actorId: null, actorEmail: null, organizationId: province.id, changes: { eventId: e.id, by: 'delegate', status: { from: 'invited', to: 'confirmed' } } });
+    // The same answer again changes nothing.
+    await t.http().post(`${api}/public/registrations/${r.token}/rsvp`).send({ accept: true }).expect(200);
+    await only('registration.rsvp', r.id);
+    await t.http().post(`${api}/public/registrations/${r.token}/cancel`).expect(200);
+    expect((await only('registration.cancel', r.id)).changes).toEqual({ eventId: e.id, by: 'delegate', status: { from: 'confirmed', to: 'cancelled' } });
+    expect(JSON.stringify(await audit({ entityId: r.id }))).not.toContain(r.token);
+  });
+
   it('quotas: one entry per unit set, changed or removed', async () => {
     const e = await createEvent(t, organizer, { capacity: 50 });
     const put = (body: unknown) => t.http().put(`${api}/events/${e.id}/quotas`).set(organizer.auth).send(body as object).expect(200);

@@ -65,7 +65,7 @@ export class AuditPagesController {
         ...e,
         unitName: e.organizationId ? (names.get(e.organizationId) ?? null) : null,
         actionKey: actionKey(e.action),
-        actorKey: VISITOR_ACTIONS.has(e.action) ? 'audit.visitor' : 'audit.system',
+        actorKey: e.changes.by === 'delegate' ? 'audit.delegate' : VISITOR_ACTIONS.has(e.action) ? 'audit.visitor' : 'audit.system',
         changeText: Object.entries(e.changes)
           .map(([k, v]) => (v && typeof v === 'object' && 'from' in v && 'to' in v ? `${k}: ${shown((v as { from: unknown }).from)} → ${shown((v as { to: unknown }).to)}` : `${k}: ${shown(v)}`))
           .join('; '),
