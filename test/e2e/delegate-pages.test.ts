@@ -1,7 +1,7 @@
 import { Actor, createOrganization, loginAdmin, loginAs } from '../factories';
 import { createPublishedEvent } from '../factories/events';
 import { PageClient } from '../factories/page-client';
-import { register } from '../factories/registrations';
+import { register, setEventColumns } from '../factories/registrations';
 import { createUserWithPassword } from '../factories/web';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -50,6 +50,8 @@ describe('delegate pages tell the truth', () => {
   it('a finished event: "my registration" says it is over, without the QR pass or the calendar button', async () => {
     const ev = await createPublishedEvent(t, organizer, { title: 'Lớp tập huấn đã kết thúc' });
     const r = await register(t, ev.id, { fullName: 'Đặng Thị Thu' });
+    // It took place yesterday: an event is completed once it has ended.
+    await setEventColumns(t, ev.id, { starts_at: new Date(Date.now() - 86_400_000), ends_at: new Date(Date.now() - 3_600_000) });
     await move(ev.id, 'complete');
 
     const c = new PageClient(t);

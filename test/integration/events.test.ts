@@ -1,5 +1,5 @@
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
-import { createEvent, publishEvent } from '../factories/events';
+import { createEvent, inDays, publishEvent } from '../factories/events';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('events: time zones and lifecycle on the real database', () => {
@@ -66,9 +66,11 @@ describe('events: time zones and lifecycle on the real database', () => {
 
   describe('lifecycle', () => {
     const move = (id: string, action: string) => t.http().post(`/api/v1/events/${id}/${action}`).set(organizer.auth);
+    /** Ended yesterday: an event is completed once it has ended. */
+    const past = { startsAt: inDays(-1), endsAt: inDays(-1, 4) };
 
     it('allows draft → published → completed, and stamps each step', async () => {
-      const e = await createEvent(t, organizer);
+      const e = await createEvent(t, organizer, past);
       const p = await move(e.id, 'publish');
       expect([p.status, p.body.status]).toEqual([200, 'published']);
       const c = await move(e.id, 'complete');
@@ -97,7 +99,7 @@ describe('events: time zones and lifecycle on the real database', () => {
       ['cancelled', 'complete'],
       ['cancelled', 'cancel'],
     ])('refuses %s → %s with 409 and changes nothing', async (from, action) => {
-      const e = await createEvent(t, organizer);
+      const e = await createEvent(t, organizer, past);
       const path: Record<string, string[]> = { draft: [], published: ['publish'], completed: ['publish', 'complete'], cancelled: ['cancel'] };
       for (const step of path[from]) await move(e.id, step).expect(200);
       const res = await move(e.id, action);
@@ -107,7 +109,7 @@ describe('events: time zones and lifecycle on the real database', () => {
     });
 
     it('lets only one of concurrent transitions win (conditional UPDATE)', async () => {
-      const e = await createEvent(t, organizer);
+      const e = await createEvent(t, organizer, past);
       await publishEvent(t, organizer, e.id);
       const results = await Promise.all([move(e.id, 'complete'), move(e.id, 'cancel'), move(e.id, 'complete'), move(e.id, 'cancel')]);
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
