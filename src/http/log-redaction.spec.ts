@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { redactUrl, requestForLog, responseForLog, stdoutDestination } from './log-redaction';
+import { LOG_FLUSH_MS, redactUrl, requestForLog, responseForLog, stdoutDestination } from './log-redaction';
 
 describe('redactUrl', () => {
   it.each([
@@ -63,5 +63,20 @@ describe('stdoutDestination', () => {
     for (let i = 0; i < 100 && written().length < 500; i++) await new Promise((r) => setTimeout(r, 20));
     const lines = written().map((l) => JSON.parse(l).i);
     expect(lines).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
+  it('writes a lone line within a fraction of a second, though it is shorter than a batch', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'td-log-')), 'out.log');
+    const dest = stdoutDestination(file);
+    await new Promise((resolve) => (dest as unknown as NodeJS.EventEmitter).once('ready', resolve));
+    pino(dest).info({ lone: true }, 'one line');
+    const started = Date.now();
+    while (!readFileSync(file, 'utf8').includes('"lone":true') && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
+    expect(readFileSync(file, 'utf8')).toContain('"lone":true');
+    // Not written by a blocking write, yet not long after the flush period either (2 s: a busy machine).
+    expect(Date.now() - started).toBeLessThan(LOG_FLUSH_MS + 1_900);
   });
 });
