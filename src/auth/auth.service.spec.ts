@@ -9,6 +9,7 @@ async function authWith(user: { passwordHash: string } | null) {
   const users = {
     findForLogin: jest.fn(async () => (user ? { id: 'u1', email: 'an@test.local', fullName: 'An', role: 'organizer', organizationId: 'o1', sessionVersion: 0, ...user } : null)),
     recordLogin: jest.fn(async () => undefined),
+    recordFailedLogin: jest.fn(),
   };
   const jwt = { signAsync: jest.fn(async () => 'signed-token') };
   // Whatever the counting API is called, it lets this attempt through.
