@@ -63,6 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> | undefined;
   private sweepCursor: StuckCandidateRow | undefined;
+  private readonly redisBackListeners: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -92,6 +93,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.timer);
     clearInterval(this.sweepTimer);
     await Promise.all([this.running, this.sweeping]);
+  }
+
+  /**
+   * `listener` runs (deferred) each time the relay finds Redis reachable again after an outage, which a
+   * Redis without persistence comes back from empty: for what lives in Redis but not in the outbox.
+   */
+  onRedisBack(listener: () => void): void {
+    this.redisBackListeners.push(listener);
   }
 
   /** Relay now rather than at the next poll (called after a transaction with outbox rows commits). */
@@ -234,6 +243,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         // Deferred, because sweepStuck() itself begins with this check.
         this.sweepCursor = undefined;
         setImmediate(() => this.sweepInBackground({ enqueuedForMs: 0 }));
+        for (const listener of this.redisBackListeners) setImmediate(listener);
       } else this.logger.warn('Redis is unreachable: outbox rows stay pending until it is back');
     }
     return ready;

@@ -41,7 +41,7 @@ export class QueueModule {
         ...Object.values(QUEUES).map((name) => BullModule.registerQueue({ name })),
       ],
       providers: [{ provide: JOB_OPTIONS, useValue: options }, OutboxRepository, OutboxRelay, OutboxService],
-      exports: [BullModule, OutboxService, OutboxRepository, JOB_OPTIONS],
+      exports: [BullModule, OutboxService, OutboxRepository, OutboxRelay, JOB_OPTIONS],
     };
   }
 }
