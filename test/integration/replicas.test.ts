@@ -52,8 +52,8 @@ describe('two api and two worker replicas on one PostgreSQL and one Redis', () =
   });
 
   it('a registration storm split round-robin across both apis confirms exactly the capacity; each delegate gets exactly one mail, sent by the two workers together', async () => {
-    const capacity = 200;
-    const total = 1000;
+    const capacity = 150;
+    const total = 600;
     const eventId = await createPublishedEvent(r, token, { capacity, waitlist: true });
     watch = watchSenders(r);
     const t0 = Date.now();
@@ -98,7 +98,7 @@ describe('two api and two worker replicas on one PostgreSQL and one Redis', () =
   }, 150_000);
 
   it('an invitation batch is delivered exactly once per recipient across the two workers', async () => {
-    const recipients = 300;
+    const recipients = 250;
     const eventId = await createPublishedEvent(r, token, { registrationMode: 'invite_only' });
     const stamp = Date.now().toString(36);
     await importRegistrations(r, token, eventId, Array.from({ length: recipients }, (_, i) => ({ fullName: `Đại biểu ${i}`, email: `invited-${stamp}-${i}@test.local` })));
@@ -122,8 +122,8 @@ describe('two api and two worker replicas on one PostgreSQL and one Redis', () =
   }, 120_000);
 
   it('a reminder falling due while two workers run fires once: one reminder per confirmed registration, none to the waiting list', async () => {
-    const capacity = 120;
-    const total = 150;
+    const capacity = 80;
+    const total = 100;
     // Starts in 3 h with the reminder 1 h before: planned at publication, two hours away.
     const start = Date.now() + 3 * 3_600_000;
     const eventId = await createPublishedEvent(r, token, {

@@ -141,29 +141,26 @@ async function inodesConnectedTo(port: number): Promise<Set<string>> {
   return inodes;
 }
 
-/** Whether process `pid` holds one of `inodes` among its open files. */
-async function holdsAny(pid: number, inodes: Set<string>): Promise<boolean> {
-  if (!inodes.size) return false;
+/** The socket inodes among the open files of process `pid`. */
+async function socketInodes(pid: number): Promise<string[]> {
   const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-  for (const fd of fds) {
-    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-    if (inode && inodes.has(inode)) return true;
-  }
-  return false;
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.flatMap((t) => /^socket:\[(\d+)\]$/.exec(t)?.[1] ?? []);
 }
 
 /**
  * Notes, every 200 ms until stopped, which of the replicas hold connections to the SMTP capture:
- * the senders. (The capture cannot tell its clients apart; the kernel's socket tables can.) Reads
- * /proc asynchronously, one look at a time, so the capture in this process keeps receiving.
+ * the senders. (The capture cannot tell its clients apart; the kernel's socket tables can.) The
+ * processes' open files are read only when a connection appears that is not yet attributed (pooled
+ * SMTP connections last), asynchronously, so the capture in this process keeps receiving.
  */
 export function watchSenders(r: Replicas): { stop(): Promise<{ workers: number; apis: number }> } {
-  const seen = new Set<number>();
+  const owner = new Map<string, number>();
   let running = true;
   const look = async () => {
     const inodes = await inodesConnectedTo(r.smtp.port);
-    for (const p of r.all) if (!seen.has(p.child.pid!) && (await holdsAny(p.child.pid!, inodes))) seen.add(p.child.pid!);
+    if ([...inodes].every((i) => owner.has(i))) return;
+    for (const p of r.all) for (const inode of await socketInodes(p.child.pid!)) if (inodes.has(inode)) owner.set(inode, p.child.pid!);
   };
   const loop = (async () => {
     while (running) {
@@ -175,6 +172,7 @@ export function watchSenders(r: Replicas): { stop(): Promise<{ workers: number; 
     async stop() {
       running = false;
       await loop;
+      const seen = new Set(owner.values());
       return { workers: r.workers.filter((w) => seen.has(w.child.pid!)).length, apis: r.apis.filter((a) => seen.has(a.child.pid!)).length };
     },
   };
