@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import type { ParsedMail } from 'mailparser';
@@ -26,6 +26,7 @@ export class Replicas {
     readonly queuePrefix: string,
     private readonly redisUrl: string,
     private readonly db: Client,
+    private readonly storageDir: string,
   ) {}
 
   /** Starts every process at the same moment on a fresh database (so all of them try to migrate at once). */
@@ -49,7 +50,7 @@ export class Replicas {
     // max_connections, a new connection per look could be refused while the replicas' pools are full.
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    return new Replicas(ok.slice(0, opts.apis), ok.slice(opts.apis), smtp, databaseUrl, env.QUEUE_PREFIX, env.REDIS_URL, db);
+    return new Replicas(ok.slice(0, opts.apis), ok.slice(opts.apis), smtp, databaseUrl, env.QUEUE_PREFIX, env.REDIS_URL, db, env.STORAGE_DIR);
   }
 
   /** A query on the test's own connection. */
@@ -125,6 +126,7 @@ export class Replicas {
     await this.db.end();
     await this.smtp.close();
     await dropDatabaseAt(this.databaseUrl);
+    await rm(this.storageDir, { recursive: true, force: true });
   }
 }
 
