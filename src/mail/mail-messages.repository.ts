@@ -7,13 +7,25 @@ import { MailMessage, MailStatus } from './mail-message.entity';
 export type NewMailMessage = Omit<MailMessage, 'createdAt' | 'sentAt' | 'status' | 'attempts' | 'lastError' | 'transport' | 'messageId' | 'sendingAt' | 'retries'>;
 
 /**
- * How long a claim (`sending`) protects a message from another run of its job: longer than one
- * SMTP transaction can take (MailTransport's timeouts add up to 40 s).
+ * How long a claim (`sending`) protects a message from another run of its job since it was last
+ * renewed. The run holding it renews it every SENDING_LEASE_MS / 9 while its send is under way
+ * (MailSendProcessor), however long the send takes (queued in the pooled transport behind other
+ * mails, a machine so loaded that BullMQ lost the job's lock); a claim this old belonged to a
+ * worker that stopped.
  */
 export const SENDING_LEASE_MS = 45_000;
 
+/** A claim: which row, and the claim's `sending_at` as PostgreSQL wrote it (microseconds), which names this run's claim. */
+export interface SendingClaim {
+  id: string;
+  token: string;
+}
+
 @Injectable()
 export class MailMessagesRepository {
+  /** SENDING_LEASE_MS; a test shortens it on the instance. */
+  leaseMs = SENDING_LEASE_MS;
+
   constructor(@InjectRepository(MailMessage) private readonly repo: Repository<MailMessage>) {}
 
   async insert(manager: EntityManager, message: NewMailMessage): Promise<void> {
@@ -49,9 +61,10 @@ export class MailMessagesRepository {
    * SENDING_LEASE_MS (the first run may still be talking to the server); an older claim belonged to
    * a worker that died mid-send and is taken over (`takenOver`: that message may have reached the
    * server already). `sent`, `stored` ('done') and `failed` (until a manual retry puts it back to
-   * `queued`) are never claimed.
+   * `queued`) are never claimed. The claim's token is what renewClaim, releaseClaim and
+   * recordFailure check, so a run whose claim was taken over changes nothing of the new one.
    */
-  async claimForSending(id: string, attempt: number): Promise<{ message: MailMessage; takenOver: boolean; linkVersion: number | null } | { busyForMs: number } | 'done' | null> {
+  async claimForSending(id: string, attempt: number): Promise<{ message: MailMessage; takenOver: boolean; linkVersion: number | null; claim: SendingClaim } | { busyForMs: number } | 'done' | null> {
     // One statement (the row lock of the UPDATE decides between two runs), one round trip.
     const [rows]: [Record<string, unknown>[], number] = await this.repo.manager.query(
       `WITH old AS (SELECT id, status AS old_status FROM mail_message WHERE id = $1 FOR UPDATE)
@@ -60,9 +73,9 @@ export class MailMessagesRepository {
          FROM old
         WHERE m.id = old.id
           AND (m.status = 'queued' OR (m.status = 'sending' AND (m.sending_at IS NULL OR m.sending_at < now() - make_interval(secs => $3))))
-        RETURNING m.*, old.old_status,
+        RETURNING m.*, old.old_status, m.sending_at::text AS claim_token,
                   (SELECT r.link_version FROM registration r WHERE r.id = m.registration_id) AS link_version`,
-      [id, attempt, SENDING_LEASE_MS / 1000],
+      [id, attempt, this.leaseMs / 1000],
     );
     if (rows.length) {
       const row = rows[0];
@@ -71,20 +84,42 @@ export class MailMessagesRepository {
         return acc;
       }, {}) as unknown as MailMessage);
       // The recipient's link version comes with the claim: the personal link is derived from it, no second query.
-      return { message, takenOver: row.old_status === 'sending', linkVersion: row.link_version === null || row.link_version === undefined ? null : Number(row.link_version) };
+      return {
+        message,
+        takenOver: row.old_status === 'sending',
+        linkVersion: row.link_version === null || row.link_version === undefined ? null : Number(row.link_version),
+        claim: { id, token: String(row.claim_token) },
+      };
     }
     const [now]: { status: string; ageMs: number | null }[] = await this.repo.manager.query(
       `SELECT status, (extract(epoch FROM now() - sending_at) * 1000)::float8 AS "ageMs" FROM mail_message WHERE id = $1`,
       [id],
     );
     if (!now) return null;
-    if (now.status === 'sending') return { busyForMs: Math.max(0, SENDING_LEASE_MS - (now.ageMs ?? 0)) };
+    if (now.status === 'sending') return { busyForMs: Math.max(0, this.leaseMs - (now.ageMs ?? 0)) };
     return 'done';
   }
 
-  /** A claim given back before anything was sent. */
-  async releaseClaim(id: string): Promise<void> {
-    await this.repo.update({ id, status: 'sending' }, { status: 'queued', sendingAt: null });
+  /**
+   * Renews a claim while its send is under way; returns the renewed claim, or null when it is no
+   * longer this run's (another run took it over, or the row left `sending`).
+   */
+  async renewClaim(claim: SendingClaim): Promise<SendingClaim | null> {
+    const [rows]: [{ token: string }[], number] = await this.repo.manager.query(
+      `UPDATE mail_message SET sending_at = clock_timestamp()
+        WHERE id = $1 AND status = 'sending' AND sending_at = $2::timestamptz
+        RETURNING sending_at::text AS token`,
+      [claim.id, claim.token],
+    );
+    return rows.length ? { id: claim.id, token: rows[0].token } : null;
+  }
+
+  /** A claim given back before anything was sent (only while it is still this run's). */
+  async releaseClaim(claim: SendingClaim): Promise<void> {
+    await this.repo.manager.query(
+      `UPDATE mail_message SET status = 'queued', sending_at = NULL WHERE id = $1 AND status = 'sending' AND sending_at = $2::timestamptz`,
+      [claim.id, claim.token],
+    );
   }
 
   /** Failed messages among `ids` back to `queued` (a manual retry); returns them with their new retry number. */
@@ -119,8 +154,20 @@ export class MailMessagesRepository {
     );
   }
 
-  /** A failed attempt: `queued` again for the retry, or `failed` for good (permanent, or the last attempt). */
-  async recordFailure(id: string, attempts: number, error: string, final: boolean): Promise<void> {
+  /**
+   * A failed attempt: `queued` again for the retry, or `failed` for good (permanent, or the last
+   * attempt). With `claim`, only while the row is still under that claim: a run whose claim was
+   * taken over must not put the other run's send back to `queued` (a third run would send it again).
+   */
+  async recordFailure(id: string, attempts: number, error: string, final: boolean, claim?: SendingClaim): Promise<void> {
+    if (claim) {
+      await this.repo.manager.query(
+        `UPDATE mail_message SET attempts = $3, last_error = $4, status = $5, sending_at = NULL
+          WHERE id = $1 AND status = 'sending' AND sending_at = $2::timestamptz`,
+        [id, claim.token, attempts, error.slice(0, 4000), final ? 'failed' : 'queued'],
+      );
+      return;
+    }
     await this.repo.update(
       { id, status: Not(In(['sent', 'stored'])) },
       { attempts, lastError: error.slice(0, 4000), status: final ? 'failed' : 'queued', sendingAt: null },

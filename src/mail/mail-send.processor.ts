@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { JobContext, JobProcessor, ProcessorOf } from '../queue/job-processor';
 import { JobPayloads } from '../queue/jobs';
 import { MailMessage } from './mail-message.entity';
-import { MailMessagesRepository } from './mail-messages.repository';
+import { MailMessagesRepository, SendingClaim } from './mail-messages.repository';
 import { MailTransport } from './mail-transport';
 import { PERSONAL_LINK_PLACEHOLDER, PersonalLinks } from '../registrations/personal-links';
 
@@ -22,10 +22,15 @@ import { PERSONAL_LINK_PLACEHOLDER, PersonalLinks } from '../registrations/perso
  * row goes back to `queued` and BullMQ retries with exponential backoff and jitter (the job
  * options), the last attempt leaving it `failed`.
  *
+ * The claim is renewed while the send is under way (ClaimLease), so a second run of the same job
+ * (BullMQ restarts a job whose lock its worker failed to renew, e.g. a starved event loop on a
+ * loaded machine) finds it live and waits for the first run's outcome instead of sending again.
+ *
  * The one window that can send twice: a worker killed (SIGKILL, power loss) after the server
- * accepted the message and before step 3. Its job comes back as stalled; the claim is then older
- * than its lease, so the message is sent again (same Message-ID, which receivers can deduplicate).
- * Losing it instead would be worse. Without SMTP the message is kept in the local outbox (`stored`).
+ * accepted the message and before step 3. Its job comes back as stalled; the claim, no longer
+ * renewed, is then older than its lease, so the message is sent again (same Message-ID, which
+ * receivers can deduplicate). Losing it instead would be worse. Without SMTP the message is kept
+ * in the local outbox (`stored`).
  */
 @ProcessorOf('mail.send')
 export class MailSendProcessor implements JobProcessor<'mail.send'> {
@@ -53,10 +58,11 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
       return;
     }
     let claim = await this.messages.claimForSending(messageId, ctx.attempt);
-    // Another run holds a fresh claim (its worker lost the job's lock but may still be sending):
-    // wait out the claim, holding this job, then look again.
-    if (claim && typeof claim === 'object' && 'busyForMs' in claim) {
-      await sleep(claim.busyForMs + 100);
+    // Another run holds a live claim (its worker lost the job's lock but is still sending, and
+    // renews the claim while it does): wait for its outcome, holding this job, then look again.
+    const waitUntil = Date.now() + 2 * this.messages.leaseMs;
+    while (claim && typeof claim === 'object' && 'busyForMs' in claim && Date.now() < waitUntil) {
+      await sleep(Math.min(claim.busyForMs + 100, BUSY_POLL_MS));
       claim = await this.messages.claimForSending(messageId, ctx.attempt);
     }
     // The row is written in the outbox row's transaction, so this means it was deleted since.
@@ -65,25 +71,31 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
     if ('busyForMs' in claim) throw new Error(`mail_message ${messageId} is still being sent by another worker`);
     const m = claim.message;
     if (claim.takenOver) this.logger.warn(`mail_message ${m.id}: taking over a send whose worker stopped mid-way; the recipient may get it twice (same Message-ID)`);
+    const lease = new ClaimLease(this.messages, claim.claim, (err) => this.logger.warn(`mail_message ${m.id}: could not renew its claim: ${(err as Error).message}`));
     let filled: MailMessage;
     try {
       filled = await this.withCurrentLink(m, claim.linkVersion);
     } catch (err) {
       // Nothing was sent: give the claim back so the retry need not wait out its lease.
-      await this.messages.releaseClaim(m.id).catch(() => undefined);
-      if (err instanceof UnrecoverableError) await this.messages.recordFailure(m.id, ctx.attempt, err.message, true).catch(() => undefined);
+      const held = await lease.end();
+      if (held) await this.messages.releaseClaim(held).catch(() => undefined);
+      if (held && err instanceof UnrecoverableError) await this.messages.recordFailure(m.id, ctx.attempt, err.message, true, held).catch(() => undefined);
       throw err;
     }
     let smtpId: string;
     try {
-      smtpId = await this.transport.send(filled);
+      smtpId = await this.transport.send(filled, lease.signal);
     } catch (err) {
+      const held = await lease.end();
+      // Another run took the claim over (this one looked stopped): the message is that run's now.
+      if (!held) throw new Error(`mail_message ${m.id}: its claim was taken over by another run; not sent by this one`);
       const permanent = err instanceof UnrecoverableError || MailTransport.classify(err) === 'permanent';
       const reason = describe(err);
-      await this.messages.recordFailure(m.id, ctx.attempt, reason, permanent || ctx.isFinalAttempt);
+      await this.messages.recordFailure(m.id, ctx.attempt, reason, permanent || ctx.isFinalAttempt, held);
       if (permanent) throw new UnrecoverableError(reason);
       throw err;
     }
+    await lease.end();
     try {
       await this.messages.markDelivered(m.id, { status: 'sent', transport: 'smtp', messageId: smtpId, attempts: ctx.attempt });
     } catch (err) {
@@ -104,6 +116,55 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
     const token = !m.registrationId ? null : linkVersion && linkVersion > 0 ? await this.links.token(m.registrationId, linkVersion) : await this.links.currentToken(m.registrationId);
     if (!token) throw new UnrecoverableError(`mail_message ${m.id}: its registration no longer exists, so it has no personal link`);
     return { ...m, html: PersonalLinks.fill(m.html, token), text: PersonalLinks.fill(m.text, token) };
+  }
+}
+
+/** How often a run waiting for another run's live claim looks again. */
+const BUSY_POLL_MS = 1000;
+
+/**
+ * A run's claim on its message while it sends: renewed every lease / 9, so that however long the
+ * send takes (queued in the pool, a starved event loop) another run of the job (BullMQ restarts a
+ * job whose lock it lost) sees a live claim and waits, instead of taking it over and sending the
+ * message a second time. When a renewal finds the claim gone (taken over after all), `signal`
+ * aborts this run's send: still queued in the pool, it is never transmitted.
+ */
+class ClaimLease {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private renewing: Promise<void> | undefined;
+  private claim: SendingClaim | null;
+
+  constructor(
+    private readonly messages: MailMessagesRepository,
+    claim: SendingClaim,
+    onError: (err: unknown) => void,
+  ) {
+    this.claim = claim;
+    this.timer = setInterval(() => {
+      if (this.renewing || !this.claim) return;
+      this.renewing = this.messages
+        .renewClaim(this.claim)
+        .then((renewed) => {
+          this.claim = renewed;
+          if (!renewed) this.controller.abort(new Error('the claim on this message was taken over by another run'));
+        })
+        // A failed renewal (database briefly gone) keeps the claim as it was: the next one tries again.
+        .catch(onError)
+        .finally(() => (this.renewing = undefined));
+    }, Math.max(50, Math.floor(messages.leaseMs / 9)));
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Stops renewing; the claim as last renewed, or null if it is no longer this run's. */
+  async end(): Promise<SendingClaim | null> {
+    clearInterval(this.timer);
+    await this.renewing;
+    return this.claim;
   }
 }
 

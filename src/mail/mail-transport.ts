@@ -30,10 +30,12 @@ export class MailTransport implements OnApplicationShutdown {
   /**
    * Sends a stored message; returns the SMTP Message-ID. The Message-ID is the row's own
    * (`<id@host>`), so a message sent twice (a worker killed mid-send, see MailSendProcessor)
-   * is recognisable as one message by the receiving side.
+   * is recognisable as one message by the receiving side. `signal` withdraws it: still queued in
+   * the pool, it is never sent; already being transmitted, its connection is closed.
    */
-  async send(m: MailMessage): Promise<string> {
+  async send(m: MailMessage, signal?: AbortSignal): Promise<string> {
     const info = await this.pool().sendMail({
+      ...(signal ? { signal } : {}),
       to: m.toName ? { name: m.toName, address: m.toAddress } : m.toAddress,
       subject: m.subject,
       html: m.html,
@@ -77,7 +79,7 @@ export class MailTransport implements OnApplicationShutdown {
         pool: true,
         maxConnections: 8,
         maxMessages: 1000,
-        // Bounded, so that one send never outlives the claim on its message (SENDING_LEASE_MS).
+        // Bounded, so that a send that hangs is given up (its claim is renewed while it runs, see MailSendProcessor).
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
         socketTimeout: 20_000,
