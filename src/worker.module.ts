@@ -7,6 +7,7 @@ import { MailSendProcessor } from './mail/mail-send.processor';
 import { MailModule } from './mail/mail.module';
 import { InvitationFanoutProcessor } from './invitations/invitation-fanout.processor';
 import { InvitationsModule } from './invitations/invitations.module';
+import { ReminderRecovery } from './invitations/reminder-recovery';
 import { ReminderFireProcessor, ReminderPlanProcessor } from './invitations/reminders';
 import { ArticlesQueueWorker, EventsQueueWorker, JobProcessorRegistry, MailQueueWorker } from './queue/queue-workers';
 import { SystemPingProcessor } from './queue/system-ping.processor';
@@ -29,6 +30,7 @@ import { SystemPingProcessor } from './queue/system-ping.processor';
     InvitationFanoutProcessor,
     ReminderPlanProcessor,
     ReminderFireProcessor,
+    ReminderRecovery,
     ArticleGenerateProcessor,
   ],
 })

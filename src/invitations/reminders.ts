@@ -21,6 +21,11 @@ export function plannedReminder(event: Pick<TrainingEvent, 'id' | 'status' | 'st
   return { jobId: `reminders.fire-${event.id}-${event.startsAt.getTime()}-${event.reminderHoursBefore}`, runAt, payload: { eventId: event.id, startsAt, hoursBefore: event.reminderHoursBefore } };
 }
 
+/** Serializes the changes of one event's reminder plan (planning it, putting back a job Redis lost). */
+export async function lockReminderOf(manager: EntityManager, eventId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('td-reminder-' || $1))`, [eventId]);
+}
+
 /** Asks for the reminder of an event to be planned again, inside the transaction that changed it. */
 @Injectable()
 export class Reminders {
@@ -51,7 +56,7 @@ export class ReminderPlanProcessor implements JobProcessor<'reminders.plan'> {
 
   async process({ eventId }: JobPayloads['reminders.plan'], _ctx: JobContext): Promise<void> {
     await runInTransaction(this.dataSource.manager, async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('td-reminder-' || $1))`, [eventId]);
+      await lockReminderOf(manager, eventId);
       const event = await this.events.findById(eventId, manager);
       const current = await manager.findOneBy(EventReminder, { eventId });
       const wanted = event ? plannedReminder(event) : null;
