@@ -3,6 +3,7 @@ import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { listenForClientErrors, logConnectionError } from './connection-errors';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { pgDriverWithWaitingPool } from './waiting-pool';
 
 /**
  * How long a request waits for a pooled connection before it fails (503). It bounds two waits at
@@ -18,6 +19,8 @@ export const POOL_CONNECT_TIMEOUT_MS = 10_000;
 export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
   return {
     type: 'postgres',
+    // A connection refused because PostgreSQL is full (53300) is retried within the pool wait (waiting-pool.ts).
+    driver: pgDriverWithWaitingPool(POOL_CONNECT_TIMEOUT_MS),
     url: config.databaseUrl,
     namingStrategy: new SnakeNamingStrategy(),
     entities: [join(__dirname, '..', '**', '*.entity.{js,ts}')],
