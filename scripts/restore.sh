@@ -87,8 +87,9 @@ q -d "$DATABASE_URL" -c 'ANALYZE' >/dev/null
 #    queue prefix). Outbox rows `pending` are relayed at start anyway; rows `enqueued` (their job was in
 #    Redis when the dump was taken) go back to `pending` now rather than after the relay's 10-minute
 #    sweep; a mail already `sent` is never sent again (mail.send checks the stored message first).
-#    Reminders are BullMQ delayed jobs planned from event_reminder: that plan is forgotten and asked for
-#    again through the outbox, so each published event gets its reminder job back.
+#    Reminders are BullMQ delayed jobs recorded in event_reminder: the workers add a missing one again at
+#    start (src/invitations/reminder-recovery.ts); here that record is dropped and each reminder asked for
+#    again through the outbox anyway, so it is planned from the restored event as it stands.
 q -d "$DATABASE_URL" >/dev/null <<'SQL'
 BEGIN;
 UPDATE outbox SET status = 'pending', enqueued_at = NULL WHERE status = 'enqueued';
