@@ -5,6 +5,7 @@ import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { trim } from '../../http/transforms';
 import { ARTICLE_LANGUAGES, ArticleLanguage } from '../article-content';
 import { ARTICLE_STATUSES, ArticleStatus } from '../article.entity';
+import { MultiLine, SingleLine } from '../../http/single-line';
 
 export const ARTICLE_LIMITS = { title: 500, lead: 3000, paragraphs: 100, paragraph: 10000, byline: 200 } as const;
 
@@ -28,6 +29,7 @@ export class UpdateArticleDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(ARTICLE_LIMITS.title)
   title?: string;
@@ -36,6 +38,7 @@ export class UpdateArticleDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @MultiLine()
   @MinLength(1, { message: 'lead must not be empty' })
   @MaxLength(ARTICLE_LIMITS.lead)
   lead?: string;
@@ -47,6 +50,7 @@ export class UpdateArticleDto {
   @IsArray()
   @ArrayMaxSize(ARTICLE_LIMITS.paragraphs)
   @IsString({ each: true })
+  @MultiLine({ each: true })
   @MaxLength(ARTICLE_LIMITS.paragraph, { each: true })
   paragraphs?: string[];
 
@@ -55,6 +59,7 @@ export class UpdateArticleDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(ARTICLE_LIMITS.byline)
   byline?: string;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { trim } from '../../http/transforms';
+import { MultiLine, SingleLine } from '../../http/single-line';
 
 /** Limits of a recap: generous for a news article, bounded for the database and the page. */
 export const RECAP_LIMITS = { paragraphs: 20, paragraph: 5000, quotes: 20, quote: 2000, name: 200 } as const;
@@ -10,6 +11,7 @@ export class QuoteInputDto {
   @ApiProperty({ example: 'Trần Văn Nam', minLength: 1, maxLength: RECAP_LIMITS.name })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'personName must not be empty' })
   @MaxLength(RECAP_LIMITS.name)
   personName: string;
@@ -18,6 +20,7 @@ export class QuoteInputDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(RECAP_LIMITS.name)
   position?: string;
 
@@ -25,6 +28,7 @@ export class QuoteInputDto {
   @ApiProperty({ minLength: 1, maxLength: RECAP_LIMITS.quote })
   @Transform(trim)
   @IsString()
+  @MultiLine()
   @MinLength(1, { message: 'text must not be empty' })
   @MaxLength(RECAP_LIMITS.quote)
   text: string;
@@ -34,6 +38,7 @@ export class QuoteInputDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @MultiLine()
   @MaxLength(RECAP_LIMITS.quote)
   textEn?: string;
 }
@@ -49,6 +54,7 @@ export class RecapInputDto {
   @IsArray()
   @ArrayMaxSize(RECAP_LIMITS.paragraphs)
   @IsString({ each: true })
+  @MultiLine({ each: true })
   @MaxLength(RECAP_LIMITS.paragraph, { each: true })
   highlights?: string[];
 
@@ -58,6 +64,7 @@ export class RecapInputDto {
   @IsArray()
   @ArrayMaxSize(RECAP_LIMITS.paragraphs)
   @IsString({ each: true })
+  @MultiLine({ each: true })
   @MaxLength(RECAP_LIMITS.paragraph, { each: true })
   highlightsEn?: string[];
 
@@ -66,6 +73,7 @@ export class RecapInputDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @MultiLine()
   @MaxLength(RECAP_LIMITS.paragraph)
   outcome?: string;
 
@@ -73,6 +81,7 @@ export class RecapInputDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @MultiLine()
   @MaxLength(RECAP_LIMITS.paragraph)
   outcomeEn?: string;
 
@@ -89,6 +98,7 @@ export class RecapInputDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(RECAP_LIMITS.name)
   author?: string;
 }
@@ -133,6 +143,7 @@ export class PhotoFieldsDto {
   @ApiProperty({ minLength: 1, maxLength: 500 })
   @Transform(trim)
   @IsString({ message: 'caption must be text' })
+  @SingleLine()
   @MinLength(1, { message: 'caption must not be empty' })
   @MaxLength(500)
   caption: string;
@@ -141,6 +152,7 @@ export class PhotoFieldsDto {
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'captionEn must be text' })
+  @SingleLine()
   @MaxLength(500)
   captionEn?: string;
 }

@@ -4,6 +4,7 @@ import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'cla
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { schemaPattern } from '../../http/schema-pattern';
 import { AuditLog } from '../audit-log.entity';
+import { SingleLine } from '../../http/single-line';
 
 // Fields in range (a `+99:99` offset or a 13th month would make an Invalid Date, not a 400).
 const ISO_WITH_OFFSET = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/i;
@@ -53,6 +54,7 @@ export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional()
   @IsString({ message: 'entity must be a string' })
+  @SingleLine()
   @MinLength(1, { message: 'entity must not be empty' })
   @MaxLength(50, { message: 'entity must be at most 50 characters' })
   entity?: string;
@@ -66,6 +68,7 @@ export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, example: 'event.publish' })
   @IsOptional()
   @IsString({ message: 'action must be a string' })
+  @SingleLine()
   @MinLength(1, { message: 'action must not be empty' })
   @MaxLength(50, { message: 'action must be at most 50 characters' })
   action?: string;

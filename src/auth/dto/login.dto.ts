@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { UserDto } from '../../users/dto/user.dto';
+import { SingleLine } from '../../http/single-line';
 
 export class LoginDto {
   /** The account's e-mail, in any case. */
@@ -12,6 +13,7 @@ export class LoginDto {
 
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString({ message: 'password must be a string' })
+  @SingleLine()
   @IsNotEmpty({ message: 'password must not be empty' })
   @MaxLength(200, { message: 'password must be at most 200 characters' })
   password: string;

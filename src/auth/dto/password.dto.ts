@@ -2,10 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
+import { SingleLine } from '../../http/single-line';
 
 export class ChangePasswordDto {
   @ApiProperty({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH })
   @IsString({ message: 'currentPassword must be a string' })
+  @SingleLine()
   @IsNotEmpty({ message: 'currentPassword must not be empty' })
   @MaxLength(PASSWORD_MAX_LENGTH, { message: `currentPassword must be at most ${PASSWORD_MAX_LENGTH} characters` })
   currentPassword: string;
@@ -13,6 +15,7 @@ export class ChangePasswordDto {
   /** At least 8 characters and not one of the most common passwords. */
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsAcceptablePassword()
+  @SingleLine()
   newPassword: string;
 }
 
@@ -28,6 +31,7 @@ export class ResetPasswordDto {
   /** At least 8 characters and not one of the most common passwords. */
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsAcceptablePassword()
+  @SingleLine()
   newPassword: string;
 }
 

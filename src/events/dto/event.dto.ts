@@ -7,6 +7,7 @@ import { EVENT_KINDS, EVENT_STATUSES, EventKind, EventStatus, REGISTRATION_MODES
 import { ISO_WITH_OFFSET, REQUEST_TIME, toLocalIso } from '../event-time';
 import { trim } from '../../http/transforms';
 import { schemaPattern } from '../../http/schema-pattern';
+import { MultiLine, SingleLine } from '../../http/single-line';
 
 /** An ISO 8601 time with an offset, or a wall time without one (read in the event's `timezone`). */
 const TIME = REQUEST_TIME;
@@ -93,6 +94,7 @@ export class CreateEventDto {
   @ApiProperty({ example: 'Tập huấn kỹ năng đàm phán thương lượng tập thể', minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(300)
   title: string;
@@ -101,6 +103,7 @@ export class CreateEventDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   titleEn?: string;
 
@@ -117,17 +120,20 @@ export class CreateEventDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(500)
   venue?: string;
 
   /** ISO 8601 with an offset (or a wall time in `timezone`). */
   @ApiProperty({ example: '2025-03-10T08:00:00+07:00', pattern: schemaPattern(TIME) })
   @IsString()
+  @SingleLine()
   @Matches(TIME, timeMessage('startsAt'))
   startsAt: string;
 
   @ApiProperty({ example: '2025-03-10T17:00:00+07:00', pattern: schemaPattern(TIME) })
   @IsString()
+  @SingleLine()
   @Matches(TIME, timeMessage('endsAt'))
   endsAt: string;
 
@@ -135,6 +141,7 @@ export class CreateEventDto {
   @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh', minLength: 1 })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @IsTimeZone({ message: 'timezone must be an IANA time zone, e.g. Asia/Ho_Chi_Minh' })
   timezone?: string;
 
@@ -153,12 +160,14 @@ export class CreateEventDto {
   @ApiPropertyOptional({ nullable: true, type: String, pattern: schemaPattern(TIME) })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @Matches(TIME, timeMessage('registrationOpensAt'))
   registrationOpensAt?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String, pattern: schemaPattern(TIME) })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @Matches(TIME, timeMessage('registrationClosesAt'))
   registrationClosesAt?: string | null;
 
@@ -180,24 +189,28 @@ export class CreateEventDto {
   @ApiPropertyOptional({ maxLength: 20000 })
   @IsOptional()
   @IsString()
+  @MultiLine()
   @MaxLength(20000)
   description?: string;
 
   @ApiPropertyOptional({ maxLength: 20000 })
   @IsOptional()
   @IsString()
+  @MultiLine()
   @MaxLength(20000)
   descriptionEn?: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(5000)
   audience?: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(5000)
   audienceEn?: string;
 }

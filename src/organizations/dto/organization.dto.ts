@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Organization } from '../organization.entity';
 import { trim } from '../../http/transforms';
+import { SingleLine } from '../../http/single-line';
 
 // Optional texts: blank means absent, stored as null rather than ''.
 const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
@@ -38,6 +39,7 @@ export class CreateOrganizationDto {
   @ApiProperty({ minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(300)
   name: string;
@@ -46,6 +48,7 @@ export class CreateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(50)
   abbreviation?: string;
 
@@ -53,6 +56,7 @@ export class CreateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   locality?: string;
 
@@ -60,6 +64,7 @@ export class CreateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   shortName?: string;
 
@@ -67,6 +72,7 @@ export class CreateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   nameEn?: string;
 
@@ -88,6 +94,7 @@ export class UpdateOrganizationDto {
   @ValidateIf((_, v) => v !== undefined)
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
+  @SingleLine()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(300)
   name?: string;
@@ -96,6 +103,7 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(50)
   abbreviation?: string | null;
 
@@ -103,6 +111,7 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   locality?: string | null;
 
@@ -110,6 +119,7 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   shortName?: string | null;
 
@@ -117,6 +127,7 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @Transform(trimToNull)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   nameEn?: string | null;
 

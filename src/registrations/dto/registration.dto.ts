@@ -13,6 +13,7 @@ import {
   RegistrationStatus,
 } from '../registration.entity';
 import { trim } from '../../http/transforms';
+import { SingleLine } from '../../http/single-line';
 
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
@@ -69,6 +70,7 @@ export class CreateRegistrationDto {
   @ApiProperty({ example: 'Nguyễn Văn An', minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
@@ -83,6 +85,7 @@ export class CreateRegistrationDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(50)
   phone?: string;
 
@@ -90,6 +93,7 @@ export class CreateRegistrationDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   position?: string;
 
@@ -140,6 +144,7 @@ export class ListRegistrationsQueryDto extends PageQueryDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   q?: string;
 

@@ -7,6 +7,7 @@ import { Session } from '../session.entity';
 import { SPEAKER_ROLES, SpeakerRole } from '../session-speaker.entity';
 import { trim } from '../../http/transforms';
 import { schemaPattern } from '../../http/schema-pattern';
+import { MultiLine, SingleLine } from '../../http/single-line';
 
 const timeMessage = (field: string) => ({ message: `${field} must be an ISO 8601 time, e.g. 2025-03-10T08:00:00+07:00` });
 
@@ -26,6 +27,7 @@ export class CreateSessionDto {
   @ApiProperty({ example: 'Khai mạc', minLength: 1, maxLength: 300 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(300)
   title: string;
@@ -34,23 +36,27 @@ export class CreateSessionDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   topic?: string;
 
   @ApiPropertyOptional({ maxLength: 10000 })
   @IsOptional()
   @IsString()
+  @MultiLine()
   @MaxLength(10000)
   description?: string;
 
   /** Inside the event's time span; with an offset, or a wall time in the event's zone. */
   @ApiProperty({ example: '2025-03-10T08:00:00+07:00', pattern: schemaPattern(REQUEST_TIME) })
   @IsString()
+  @SingleLine()
   @Matches(REQUEST_TIME, timeMessage('startsAt'))
   startsAt: string;
 
   @ApiProperty({ example: '2025-03-10T09:30:00+07:00', pattern: schemaPattern(REQUEST_TIME) })
   @IsString()
+  @SingleLine()
   @Matches(REQUEST_TIME, timeMessage('endsAt'))
   endsAt: string;
 
@@ -58,6 +64,7 @@ export class CreateSessionDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   room?: string;
 

@@ -4,6 +4,7 @@ import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'cla
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { Speaker } from '../speaker.entity';
 import { trim } from '../../http/transforms';
+import { MultiLine, SingleLine } from '../../http/single-line';
 
 
 export class SpeakerDto {
@@ -41,6 +42,7 @@ export class CreateSpeakerDto {
   @ApiProperty({ example: 'Nguyễn Văn Hoài', minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
@@ -49,6 +51,7 @@ export class CreateSpeakerDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(100)
   honorific?: string;
 
@@ -56,6 +59,7 @@ export class CreateSpeakerDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   position?: string;
 
@@ -63,6 +67,7 @@ export class CreateSpeakerDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(300)
   affiliation?: string;
 
@@ -77,12 +82,14 @@ export class CreateSpeakerDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MaxLength(50)
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 10000 })
   @IsOptional()
   @IsString()
+  @MultiLine()
   @MaxLength(10000)
   bio?: string;
 
@@ -100,6 +107,7 @@ export class ListSpeakersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'nguyen hoai', maxLength: 200 })
   @IsOptional()
   @IsString()
+  @SingleLine()
   @MaxLength(200)
   q?: string;
 }

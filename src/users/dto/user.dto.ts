@@ -5,6 +5,7 @@ import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '
 import { PageMetaDto, PageQueryDto } from '../../http/pagination';
 import { trim } from '../../http/transforms';
 import { Role, ROLES, User } from '../user.entity';
+import { SingleLine } from '../../http/single-line';
 
 /** A staff account as the API shows it (never the password hash). */
 export class UserDto {
@@ -48,12 +49,14 @@ export class CreateUserDto {
   /** At least 8 characters and not one of the most common passwords; stored as an argon2id hash only. */
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsAcceptablePassword()
+  @SingleLine()
   password: string;
 
   /** Display name, e.g. `Nguyễn Văn A`. */
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
+  @SingleLine()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200)
   fullName: string;
@@ -75,6 +78,7 @@ export class UpdateUserDto {
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'fullName must be a string' })
+  @SingleLine()
   @MinLength(1, { message: 'fullName must not be empty' })
   @MaxLength(200, { message: 'fullName must be at most 200 characters' })
   fullName?: string;
@@ -104,6 +108,7 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'q must be a string' })
+  @SingleLine()
   @MaxLength(200, { message: 'q must be at most 200 characters' })
   q?: string;
 
