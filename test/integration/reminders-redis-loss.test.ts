@@ -60,16 +60,27 @@ describe('reminders when Redis restarts empty', () => {
   const jobHash = (jobId: string) => inRedis((r) => r.hgetall(`${prefix}:events:${jobId}`));
   const unreachableLogs = (p: AppProcess) => p.stdout.split('Redis is unreachable').length - 1;
 
-  it('a planned reminder lost with Redis still fires, once per confirmed delegate; adding it again after it fired sends nothing', async () => {
-    const started = Date.now();
+  /** Redis goes, and comes back empty (no persistence), once every process has seen it gone (the `outage`-th time); `whileDown` runs in between. */
+  async function restartRedisEmpty(outage: number, whileDown: () => Promise<void> = async () => undefined): Promise<number> {
+    await redis.stop();
+    await waitUntil('the processes find Redis unreachable', () => [api, ...workers].every((p) => unreachableLogs(p) >= outage), 10_000);
+    await whileDown();
+    await redis.start();
+    const restartedAt = Date.now();
+    expect(await inRedis((r) => r.dbsize())).toBe(0);
+    return restartedAt;
+  }
+
+  /** A published event with CONFIRMED + WAITLISTED delegates (language en) whose reminder falls due `dueInMs` from now, once planned (row and job in Redis). */
+  async function eventWithPlannedReminder(dueInMs: number) {
     const login = await call(api.url, 'POST', '/api/v1/auth/login', FAULT_ADMIN);
     expect(login.status).toBe(200);
     const token: string = login.body.accessToken;
     const n = randomBytes(3).toString('hex');
     const org = await call(api.url, 'POST', '/api/v1/organizations', { name: `Công đoàn ${n}` }, token);
     expect(org.status).toBe(201);
-    // Starts in 1 h + DUE_IN_MS with a reminder 1 h before.
-    const startsAt = Date.now() + 3_600_000 + DUE_IN_MS;
+    // Starts in 1 h + dueInMs with a reminder 1 h before.
+    const startsAt = Date.now() + 3_600_000 + dueInMs;
     const titleEn = `Redis loss ${n}`;
     const ev = await call(
       api.url,
@@ -99,25 +110,38 @@ describe('reminders when Redis restarts empty', () => {
         [plan] = await sql<{ jobId: string; runAt: Date }>(databaseUrl, `SELECT job_id AS "jobId", run_at AS "runAt" FROM event_reminder WHERE event_id = $1`, [eventId]);
         return !!plan && Object.keys(await jobHash(plan.jobId)).length > 0;
       },
-      DUE_IN_MS,
+      dueInMs,
     );
     const { jobId, runAt } = plan!;
     expect(runAt.getTime()).toBe(startsAt - 3_600_000);
     const plannedBefore = runAt.getTime() - Date.now();
-    expect(plannedBefore).toBeGreaterThan(0); // the restart below loses a job that has not fired
+    expect(plannedBefore).toBeGreaterThan(0); // a restart now loses a job that has not fired
+    const reminders = () => smtp.messages.filter((m) => m.subject === `Reminder: ${titleEn}`);
+    const remindedTo = () => reminders().map((m) => (m.to as { value: { address: string }[] }).value.map((v) => v.address.toLowerCase())).flat().sort();
+    const counts = async () => {
+      const [{ batches }] = await sql<{ batches: number }>(databaseUrl, `SELECT count(*)::int AS batches FROM invitation_batch WHERE event_id = $1 AND template = 'reminder'`, [eventId]);
+      const [{ sent }] = await sql<{ sent: number }>(
+        databaseUrl,
+        `SELECT count(*)::int AS sent FROM mail_message m JOIN invitation i ON i.mail_message_id = m.id JOIN invitation_batch b ON b.id = i.batch_id WHERE b.event_id = $1 AND b.template = 'reminder' AND m.status = 'sent'`,
+        [eventId],
+      );
+      return { batches, sent };
+    };
+    const waitForReminders = () =>
+      waitUntil('a reminder reaches every confirmed delegate', () => reminders().length >= CONFIRMED, Math.max(0, runAt.getTime() - Date.now()) + 25_000).catch((err: Error) => {
+        throw new Error(`${err.message}; ${reminders().length} arrived\n${workers.map((w) => w.output(3000)).join('\n')}`);
+      });
+    return { eventId, confirmed, jobId, runAt, plannedBefore, reminders, remindedTo, counts, waitForReminders };
+  }
 
-    // Redis goes, and comes back empty (no persistence). Every process has seen it gone before it is back.
-    await redis.stop();
-    await waitUntil('the processes find Redis unreachable', () => [api, ...workers].every((p) => unreachableLogs(p) >= 1), 10_000);
-    await redis.start();
-    const restartedAt = Date.now();
-    expect(await inRedis((r) => r.dbsize())).toBe(0);
+  let first: Awaited<ReturnType<typeof eventWithPlannedReminder>> | undefined;
 
-    const isReminder = (m: SmtpCapture['messages'][number]) => m.subject === `Reminder: ${titleEn}`;
-    const reminders = () => smtp.messages.filter(isReminder);
-    await waitUntil('a reminder reaches every confirmed delegate', () => reminders().length >= CONFIRMED, Math.max(0, runAt.getTime() - Date.now()) + 25_000).catch((err: Error) => {
-      throw new Error(`${err.message}; ${reminders().length} arrived\n${workers.map((w) => w.output(3000)).join('\n')}`);
-    });
+  it('a planned reminder lost with Redis still fires, once per confirmed delegate; adding it again after it fired sends nothing', async () => {
+    const started = Date.now();
+    const e = (first = await eventWithPlannedReminder(DUE_IN_MS));
+    const { jobId, runAt, plannedBefore, confirmed } = e;
+    const restartedAt = await restartRedisEmpty(1);
+    await e.waitForReminders();
     const job = await jobHash(jobId);
     // Put back by a worker (not an old copy): added after the restart, due at the recorded time.
     expect(Number(job.timestamp)).toBeGreaterThanOrEqual(restartedAt - 50);
@@ -142,13 +166,8 @@ describe('reminders when Redis restarts empty', () => {
     }
     await sleep(1500); // a reminder sent twice would arrive within this
 
-    const to = reminders().map((m) => (m.to as { value: { address: string }[] }).value.map((v) => v.address.toLowerCase())).flat().sort();
-    const [{ batches }] = await sql<{ batches: number }>(databaseUrl, `SELECT count(*)::int AS batches FROM invitation_batch WHERE event_id = $1 AND template = 'reminder'`, [eventId]);
-    const [{ sent }] = await sql<{ sent: number }>(
-      databaseUrl,
-      `SELECT count(*)::int AS sent FROM mail_message m JOIN invitation i ON i.mail_message_id = m.id JOIN invitation_batch b ON b.id = i.batch_id WHERE b.event_id = $1 AND b.template = 'reminder' AND m.status = 'sent'`,
-      [eventId],
-    );
+    const to = e.remindedTo();
+    const { batches, sent } = await e.counts();
     const readdLogs = workers.map((w) => w.stdout.split('were missing from Redis and were added again').length - 1);
     printFigures('redis restart / reminder', {
       confirmed: CONFIRMED,
@@ -166,6 +185,40 @@ describe('reminders when Redis restarts empty', () => {
     expect(to).toEqual(confirmed);
     expect(batches).toBe(1);
     expect(sent).toBe(CONFIRMED);
+    expect(api.alive && workers.every((w) => w.alive)).toBe(true);
+  }, 60_000);
+
+  it('a reminder that fell due while Redis was down fires at once when it is back; one already sent is not added again', async () => {
+    expect(first).toBeDefined(); // the reminder sent by the test above
+    const started = Date.now();
+    const e = await eventWithPlannedReminder(DUE_IN_MS);
+    // Down until past the reminder's time: the job is added again with no delay.
+    const restartedAt = await restartRedisEmpty(2, () => waitUntil('the reminder time passes', () => Date.now() > e.runAt.getTime() + 500, DUE_IN_MS + 5000));
+    await e.waitForReminders();
+    const job = await jobHash(e.jobId);
+    expect(Number(job.timestamp)).toBeGreaterThanOrEqual(restartedAt - 50);
+    expect(Number((JSON.parse(job.opts) as { delay?: number }).delay ?? 0)).toBe(0);
+    await sleep(1500); // a reminder sent twice would arrive within this
+    const { batches, sent } = await e.counts();
+    // The first event's reminder was sent (its batch is written): no worker put its job back, nothing more went out.
+    const firstJob = await jobHash(first!.jobId);
+    const firstCounts = await first!.counts();
+    printFigures('redis restart / reminder past due', {
+      downPastRunAtMs: restartedAt - e.runAt.getTime(),
+      readdedAfterRestartMs: Number(job.timestamp) - restartedAt,
+      firedAfterRestartMs: Number(job.processedOn) - restartedAt,
+      reminderMails: e.reminders().length,
+      batches,
+      sentRows: sent,
+      firstEventJobBack: Object.keys(firstJob).length > 0,
+      firstEventMails: first!.reminders().length,
+      totalMs: Date.now() - started,
+    });
+    expect(e.remindedTo()).toEqual(e.confirmed);
+    expect({ batches, sent }).toEqual({ batches: 1, sent: CONFIRMED });
+    expect(firstJob).toEqual({});
+    expect(first!.remindedTo()).toEqual(first!.confirmed);
+    expect(firstCounts).toEqual({ batches: 1, sent: CONFIRMED });
     expect(api.alive && workers.every((w) => w.alive)).toBe(true);
   }, 60_000);
 });
