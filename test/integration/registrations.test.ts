@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isConnectionLost } from '../../src/database/connection-errors';
 import { ConflictError } from '../../src/http/domain-errors';
 import { PERSONAL_LINK_PLACEHOLDER } from '../../src/registrations/personal-links';
 import { RegistrationsService } from '../../src/registrations/registrations.service';
@@ -39,8 +40,21 @@ describe('registrations (real PostgreSQL)', () => {
   };
   const mailAndJobCount = async (): Promise<{ m: number; o: number }> =>
     (await db.query(`SELECT count(*)::int AS m, (SELECT count(*)::int FROM outbox) AS o FROM mail_message`))[0];
-  const settle = (n: number, eventId: string) =>
-    Promise.allSettled(Array.from({ length: n }, () => service.register(undefined, eventId, delegateFields())));
+  // A registrant told to come back (the 503 with Retry-After of a request that waited longer than
+  // the pool's 10 s for a connection: 300 at once on 20 connections, on a machine whose cores are
+  // busy with other tests) asks again, as a client does; any other refusal is their answer.
+  const registerAsClient = async (eventId: string) => {
+    const fields = delegateFields();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await service.register(undefined, eventId, fields);
+      } catch (err) {
+        if (attempt >= 5 || !isConnectionLost(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1500));
+      }
+    }
+  };
+  const settle = (n: number, eventId: string) => Promise.allSettled(Array.from({ length: n }, () => registerAsClient(eventId)));
 
   it('300 simultaneous self-registrations for 50 seats confirm exactly 50; the other 250 get 409', async () => {
     const ev = await event({ capacity: 50 });
@@ -50,7 +64,8 @@ describe('registrations (real PostgreSQL)', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok).toHaveLength(50);
     expect(refused).toHaveLength(250);
-    for (const r of refused) expect(r.reason).toBeInstanceOf(ConflictError);
+    // Every refusal is the 409 (a failure of another kind is shown by its message).
+    expect(refused.filter((r) => !(r.reason instanceof ConflictError)).map((r) => `${(r.reason as Error)?.constructor?.name}: ${(r.reason as Error)?.message}`)).toEqual([]);
     expect(await counts(ev.id)).toEqual({ counter: 50, confirmed: 50, waitlisted: 0 });
     // Refused registrations left nothing behind: neither rows nor mails.
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM registration WHERE event_id = $1`, [ev.id]);
@@ -63,7 +78,7 @@ describe('registrations (real PostgreSQL)', () => {
   it('with a waiting list, 300 simultaneous registrations for 50 seats give 50 confirmed and 250 waitlisted', async () => {
     const ev = await event({ capacity: 50, waitlist: true });
     const results = await settle(300, ev.id);
-    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => `${(r.reason as Error)?.constructor?.name}: ${(r.reason as Error)?.message}`)).toEqual([]);
     const statuses = results.map((r) => (r as PromiseFulfilledResult<{ status: string }>).value.status);
     expect(statuses.filter((s) => s === 'confirmed')).toHaveLength(50);
     expect(statuses.filter((s) => s === 'waitlisted')).toHaveLength(250);
