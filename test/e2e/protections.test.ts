@@ -79,6 +79,25 @@ describe('protections', () => {
       await b.http().post(`/api/v1/auth/password-reset/whatever-token`).send({ newPassword: 'a-long-new-password-1' }).expect(429);
     });
 
+    it('refuses control characters in single-line text with a 400 naming the field (API), keeps line breaks in a description, and writes nothing', async () => {
+      const before = await count();
+      const api = await a.http().post(`/api/v1/events/${event.id}/registrations`).set(admin.auth).send(delegateFields({ fullName: 'Nguyễn Văn A\u0007', position: 'Chủ tịch\nCĐ' }));
+      expect(api.status).toBe(400);
+      expect(api.body.message).toEqual(
+        expect.arrayContaining([
+          'fullName must be a single line of text, without line breaks, tabs or control characters',
+          'position must be a single line of text, without line breaks, tabs or control characters',
+        ]),
+      );
+      const org = await a.http().post('/api/v1/organizations').set(admin.auth).send({ name: 'Công đoàn\tA' });
+      expect(org.status).toBe(400);
+      expect(org.body.message).toEqual(['name must be a single line of text, without line breaks, tabs or control characters']);
+      // A description keeps its line breaks.
+      const described = await a.http().patch(`/api/v1/events/${event.id}`).set(admin.auth).send({ description: 'Dòng một\r\nDòng hai\n\tba' });
+      expect(described.status).toBe(200);
+      expect(await count()).toBe(before);
+    });
+
     it('never limits the check-in desk: a check-in from the limited address still goes through', async () => {
       const r = await register(a, event.id, {}, admin);
       await setEventStart(a, event.id);
@@ -185,6 +204,16 @@ describe('protections', () => {
       }
       expect(answers).toEqual([]);
       expect(routes.length).toBeGreaterThan(40);
+      expect(await fingerprint(t)).toEqual(before);
+    });
+
+    it('refuses control characters in the public registration form with a 400 marking the field, and writes nothing', async () => {
+      const before = await fingerprint(t);
+      const page = new PageClient(t);
+      await page.get(`/e/${params.slug}/register`);
+      const form = await page.post(`/e/${params.slug}/register`, { ...delegateFields({ fullName: 'Trần\u001bB' }), language: 'vi' } as unknown as Record<string, string>);
+      expect(form.status).toBe(400);
+      expect(form.text).toMatch(/name="fullName"[^>]*aria-invalid="true"/);
       expect(await fingerprint(t)).toEqual(before);
     });
 
