@@ -12,6 +12,7 @@ describe('redactUrl', () => {
     ['/x?a=1&_csrf=v&b=2#frag', '/x?a=1&_csrf=***&b=2#frag'],
     ['/x?token=t&access_token=u&resetToken=w&secret=s&password=p&signature=g', '/x?token=***&access_token=***&resetToken=***&secret=***&password=***&signature=***'],
     ['/x?%5Fcsrf=v', '/x?%5Fcsrf=***'],
+    ['/events/12/check-ins?code=ABCD-EFGH-JK&checkInCode=x', '/events/12/check-ins?code=***&checkInCode=***'],
     ['http://localhost:3000/r/AbC123-secret?_csrf=v', 'http://localhost:3000/r/***?_csrf=***'],
   ])('%s -> %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
@@ -24,6 +25,7 @@ describe('redactUrl', () => {
     '/rooms/r/abc',
     '/r/',
     '/x?flag&other',
+    '/x?zipcode=70000&codeName=a',
   ])('leaves %s alone', (url) => {
     expect(redactUrl(url)).toBe(url);
   });

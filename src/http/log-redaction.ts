@@ -14,7 +14,8 @@ import { API_PREFIX } from './api-controller.decorator';
  */
 export const MASK = '***';
 
-const SECRET_QUERY_PARAM = /^_csrf$|token|secret|passw|signature/i;
+// `code` (and `checkInCode`…): a check-in code is the QR's secret; no route takes one in the query today, so one sent there is masked too.
+const SECRET_QUERY_PARAM = /^_csrf$|token|secret|passw|signature|^code$|checkincode/i;
 // Case-insensitive like the router (caseSensitive: false, as Express was): /R/<token> reaches the same page.
 const TOKEN_PATHS = [/^(\/r\/)([^/?#]+)/i, new RegExp(`^(/${API_PREFIX}/public/registrations/)([^/?#]+)`, 'i')];
 // Password reset links (src/auth/password-reset.service.ts): the page and the API take the token in the path.
