@@ -16,6 +16,7 @@ import { helmetOptions, registerSecurityHeaders } from './http/security-headers'
 import { createValidationPipe } from './http/validation';
 import { AppLogger } from './http/app-logger';
 import { registerRequestLogging } from './http/request-logging';
+import { closeUnreadBodies } from './http/uploaded-file';
 import { stdoutDestination } from './http/log-redaction';
 import { IMPORT_MAX_BYTES } from './registrations/registrations.controller';
 import { mountQueueDashboard } from './queue/queue-dashboard';
@@ -91,6 +92,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   await configureWeb(app, config);
   // Uploads are read in the handler (see http/uploaded-file.ts); these limits bound any multipart request.
   await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
+  // An answer sent before its body was read (an upload over its limit) closes the connection.
+  closeUnreadBodies(app.getHttpAdapter().getInstance());
   app.useBodyParser('application/json', {}, parseJsonBody);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);

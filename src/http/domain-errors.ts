@@ -16,7 +16,7 @@ export interface ErrorCode {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 422;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422;
   /** Extra fields merged into the error body (e.g. `errors` for 422, `current` for 409; always `code` and `params`). */
   readonly details: Record<string, unknown>;
   /** Key under `errors.` in the catalogs, e.g. `checkIn.notConfirmed`. */

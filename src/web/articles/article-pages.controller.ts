@@ -1,4 +1,5 @@
 import { Body, Get, HttpStatus, PayloadTooLargeException, Post, Query, Req, Res } from '@nestjs/common';
+import { FileTooLargeError } from '../../http/uploaded-file';
 import { ArticleGenerationService } from '../../articles/article-generation.service';
 import { ArticleLanguage, ARTICLE_LANGUAGES } from '../../articles/article-content';
 import { ArticlesService } from '../../articles/articles.service';
@@ -110,6 +111,11 @@ export class ArticlePagesController {
       await this.recaps.addPhoto(user, id, await readPhotoUpload(req, PHOTO_MAX_BYTES));
       res.redirect(`/events/${id}/recap?saved=photo#photos`, 303);
     } catch (e) {
+      // Over the limit: the page again at once (413, the rest of the body unread), with the catalog's message.
+      if (e instanceof FileTooLargeError) {
+        const recap = await this.recaps.get(user, id);
+        return this.renderRecap(res, user, id, recap, valuesOf(recap), {}, { photoError: 'photo.tooLarge' }, HttpStatus.PAYLOAD_TOO_LARGE);
+      }
       const code = e instanceof PayloadTooLargeException ? 'photo.tooLarge' : e instanceof DomainError && e.code.startsWith('photo.') ? e.code : (e as { getStatus?: () => number }).getStatus?.() === 400 ? 'photo.caption' : null;
       if (!code) throw e;
       res.redirect(`/events/${id}/recap?photoError=${code}#photos`, 303);

@@ -4,7 +4,7 @@ import { AuthUser, CurrentUser, Roles } from '../../auth/auth-user';
 import { EventDto } from '../../events/dto/event.dto';
 import { EventsService } from '../../events/events.service';
 import { DomainError, InvalidInputError, NotFoundError, RowError, UnprocessableFileError } from '../../http/domain-errors';
-import { UploadedFile } from '../../http/uploaded-file';
+import { FileTooLargeError, readUploadedFile } from '../../http/uploaded-file';
 import { UuidParam } from '../../http/uuid-param';
 import { CreateRegistrationDto, ListRegistrationsQueryDto, REGISTRATION_SORTS, RegistrationDto, UpdateRegistrationDto } from '../../registrations/dto/registration.dto';
 import { CheckInsService } from '../../check-ins/check-ins.service';
@@ -326,12 +326,13 @@ export class RegistrationPagesController {
   async import(
     @CurrentUser() user: AuthUser,
     @UuidParam('eventId') eventId: string,
-    @UploadedFile('file', IMPORT_MAX_BYTES) file: UploadedImportFile | undefined,
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
     const event = await this.events.get(user, eventId);
     try {
+      // Read here, not by @UploadedFile: a file over the limit is the form again (413) with its message.
+      const file: UploadedImportFile | undefined = await readUploadedFile(req, 'file', IMPORT_MAX_BYTES);
       const r = await this.imports.import(user, eventId, file);
       res.redirect(`/events/${eventId}/registrations/import?done=${r.imported}.${r.confirmed}.${r.invited}.${r.waitlisted}`, 303);
     } catch (e) {
@@ -339,7 +340,7 @@ export class RegistrationPagesController {
         const rowErrors = ((e.details.errors as RowError[]) ?? []).map((r) => ({ row: r.row, field: r.field, ...rowErrorText(r, locale(req)) }));
         return void res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors, formError: errorText(e, locale(req)), imported: null }));
       }
-      if (!isFormRejection(e)) throw e;
+      if (!isFormRejection(e) && !(e instanceof FileTooLargeError)) throw e;
       res.status(e.status).view('registrations/import', this.importView(event, locale(req), { rowErrors: [], formError: errorText(e, locale(req)), imported: null }));
     }
   }
