@@ -93,7 +93,9 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
       const reason = describe(err);
       await this.messages.recordFailure(m.id, ctx.attempt, reason, permanent || ctx.isFinalAttempt, held);
       if (permanent) throw new UnrecoverableError(reason);
-      throw err;
+      // A new error without the transport's code or cause: an SMTP server refusing or timing out
+      // (ECONNREFUSED, ETIMEDOUT) is this mail's failed attempt, not a PostgreSQL outage to wait out.
+      throw new SmtpTransientError(reason);
     }
     await lease.end();
     try {
@@ -174,4 +176,9 @@ function describe(err: unknown): string {
   if (typeof e?.response === 'string' && e.response) return e.response;
   const message = typeof e?.message === 'string' ? e.message : String(err);
   return typeof e?.code === 'string' && !message.includes(e.code) ? `${e.code}: ${message}` : message;
+}
+
+/** A transient SMTP failure (4xx, connection, timeout): BullMQ retries it as one attempt. */
+export class SmtpTransientError extends Error {
+  override readonly name = 'SmtpTransientError';
 }
