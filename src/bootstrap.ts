@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { ensureDatabase, runMigrationsLocked } from './database/database-setup';
-import { parseJsonBody } from './http/json-body';
+import { BODY_LIMIT_BYTES, parseJsonBody } from './http/json-body';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { helmetOptions, registerSecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
@@ -59,6 +59,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const adapter = new FastifyAdapter({
     // Proxies on the loopback interface are trusted for the client address (the login limits key on it).
     trustProxy: 'loopback',
+    // A JSON body over 1 MB is a 413 naming the limit (HttpExceptionFilter); uploads have their own limits.
+    bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     requestIdHeader: false,
     // Fastify answers a route parameter over 100 characters with 414 before any handler; an over-long

@@ -21,7 +21,7 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   403: 'your role or organization scope does not allow this',
   404: 'unknown id',
   409: 'a conflict with the current state (e.g. a concurrent change)',
-  413: 'the body or file is too large',
+  413: 'the body (JSON: over 1 MB) or file is too large; the message says the limit',
   415: 'the body is not in a format this endpoint reads',
   422: 'a file that cannot be imported: every bad row, and nothing imported',
   429: 'too many attempts; Retry-After says when to try again',
@@ -103,6 +103,8 @@ export function ApiController(path: string, tag = path.split('/')[0]): ClassDeco
         if (!isRead) errors.add(409);
       }
       if (routePath.includes(':')) errors.add(404);
+      // A JSON body over Fastify's bodyLimit (1 MB) is refused before the handler.
+      if (inputs.body) errors.add(413);
       errors.add(500);
       const documented: Record<string, { type?: unknown; schema?: unknown; description?: string }> = Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ?? {};
       for (const status of errors) {

@@ -6,6 +6,7 @@ import { DatabaseUnavailableException, isConnectionLost } from '../database/conn
 import { constraintError } from '../database/constraint-errors';
 import { pgErrorOf } from '../database/pg-error';
 import { DomainError } from './domain-errors';
+import { BODY_LIMIT_BYTES } from './json-body';
 import { redactUrl } from './log-redaction';
 import { FastifyReply, FastifyRequest, prefersHtml } from './request';
 import { CSRF_ERROR_CODES, CSRF_MESSAGE } from '../web/csrf';
@@ -75,6 +76,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const cause = exception.cause as { code?: string } | undefined;
       if (cause instanceof SyntaxError) {
         return { status, body: { statusCode: status, message: `body is not valid JSON (${cause.message})`, error: STATUS_CODES[status] } };
+      }
+      // Fastify's "Request body is too large" (a JSON body over bodyLimit) does not say the limit.
+      if (cause?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const message = `body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB (${BODY_LIMIT_BYTES} bytes); send a smaller one`;
+        return { status, body: { statusCode: status, message, error: STATUS_CODES[status], maxBytes: BODY_LIMIT_BYTES } };
       }
       if (cause?.code && CSRF_ERROR_CODES.has(cause.code)) {
         return { status, body: { statusCode: status, message: CSRF_MESSAGE, error: STATUS_CODES[status] } };

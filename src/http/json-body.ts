@@ -1,6 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
 import sjson from 'secure-json-parse';
 
+/** Fastify's limit on a request body that is not multipart (a JSON body): a larger one is a 413 naming it. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 const PROTO_ONLY = { protoAction: 'error', constructorAction: 'ignore' } as const;
 const CONSTRUCTOR_ONLY = { protoAction: 'ignore', constructorAction: 'error' } as const;
 

@@ -66,11 +66,14 @@ export function readFilePart(req: FastifyRequest, part: FilePart, tooLarge: () =
 
 const cutShort = () => new BadRequestException('the upload ended before its file did (the request was cut short)');
 
-/** No more of the body goes to the multipart parser; what still comes is discarded until the socket closes. */
+/**
+ * No more of the body goes to the multipart parser, and none is read until the answer is written (the
+ * client is held back by TCP); then the lingering close discards what still comes (closeUnreadBodies).
+ */
 function stopParsing(req: FastifyRequest): void {
   const raw = req.raw;
   raw.unpipe();
-  raw.resume();
+  raw.pause();
 }
 
 /** How long a connection answered before its body was read still takes (and discards) what the client sends. */
@@ -90,12 +93,14 @@ export function closeUnreadBodies(fastify: FastifyInstance): void {
     if (req.raw.complete || reply.raw.headersSent) return;
     reply.header('Connection', 'close');
     const socket = req.raw.socket as Socket | null;
-    if (socket && !socket.destroyed) socket.destroySoon = () => lingeringClose(socket);
+    const raw = req.raw;
+    if (socket && !socket.destroyed) socket.destroySoon = () => lingeringClose(socket, raw);
   });
 }
 
-function lingeringClose(socket: Socket): void {
+function lingeringClose(socket: Socket, req: Readable): void {
   if (socket.writable) socket.end();
+  req.resume();
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
