@@ -52,6 +52,9 @@ export class SmtpCapture {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
+    // A client cut off mid-conversation (a worker SIGKILLed, a send aborted) is an 'error' of the server's;
+    // without a listener it would be an uncaught ECONNRESET that fails the whole test file.
+    server.on('error', () => undefined);
     const port = (server.server.address() as { port: number }).port;
     capture = new SmtpCapture(server, port);
     return capture;

@@ -83,6 +83,9 @@ export class DroppingSmtp {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
+    // A client cut off mid-conversation (a worker SIGKILLed, a send aborted) is an 'error' of the server's;
+    // without a listener it would be an uncaught ECONNRESET that fails the whole test file.
+    server.on('error', () => undefined);
     self = new DroppingSmtp(server, (server.server.address() as { port: number }).port, opts.drops);
     return self;
   }
