@@ -1,9 +1,9 @@
 import type { Response } from 'supertest';
 import { createOrganization, loginAdmin, Actor } from '../factories';
-import { createEvent, createPublishedEvent, createSession, createSpeaker, EventBody, publishEvent } from '../factories/events';
+import { createPublishedEvent, EventBody } from '../factories/events';
 import { PageClient } from '../factories/page-client';
 import { checkIn, delegateFields, register } from '../factories/registrations';
-import { matchesRoute, pageRoutes } from '../support/page-routes';
+import { fillRoute, matchesRoute, pageRouteParams, pageRoutes } from '../support/page-routes';
 import { startTestApp, TEST_ADMIN, TestApp } from '../support/test-app';
 
 /**
@@ -134,34 +134,7 @@ describe('protections', () => {
 
     beforeAll(async () => {
       t = await startTestApp();
-      const api = await loginAdmin(t);
-      const org = await createOrganization(t, api);
-      const event = await createEvent(t, api, { organizationId: org.id });
-      const speaker = await createSpeaker(t, api);
-      const session = await createSession(t, api, event);
-      await publishEvent(t, api, event.id);
-      const registration = await register(t, event.id);
-      const [mail] = await t.dataSource.query('SELECT id FROM mail_message ORDER BY created_at LIMIT 1');
-      const { id: articleId } = (await t.http().post(`/api/v1/events/${event.id}/articles`).set(api.auth).send({ language: 'vi' }).expect(202)).body;
-      for (let i = 0; i < 300 && (await t.http().get(`/api/v1/articles/${articleId}`).set(api.auth)).body.status === 'generating'; i++) await new Promise((r) => setTimeout(r, 100));
-      const article = (await t.http().post(`/api/v1/articles/${articleId}/publish`).set(api.auth).expect(200)).body;
-      params = {
-        id: event.id,
-        eventId: event.id,
-        sessionId: session.id,
-        slug: event.slug,
-        locale: 'en',
-        token: registration.token,
-        organizationId: org.id,
-        speakerId: speaker.id,
-        mailId: mail.id,
-        articleId: article.id,
-        articleSlug: article.slug,
-        registrationId: registration.id,
-        userId: (await t.http().get('/api/v1/users/me').set(api.auth).expect(200)).body.id,
-        index: '0',
-        answer: 'accept',
-      };
+      params = await pageRouteParams(t);
       admin = new PageClient(t);
       await admin.login(TEST_ADMIN.email, TEST_ADMIN.password);
       visitor = new PageClient(t);
@@ -178,13 +151,8 @@ describe('protections', () => {
       await t?.close();
     });
 
-    /** A route with its parameters filled with ids of rows that exist (as in no-store.test.ts). */
-    const fill = (route: string) => {
-      const idOf = route.startsWith('/organizations/') ? params.organizationId : route.startsWith('/speakers/') ? params.speakerId : route.startsWith('/admin/outbox/') ? params.mailId : route.startsWith('/articles/') ? params.articleId : route.startsWith('/registrations/') ? params.registrationId : route.startsWith('/users/') ? params.userId : params.id;
-      if (route.startsWith('/news/')) route = route.replace(':slug', params.articleSlug);
-      route = route.replace(/^\/events\/:id\/registrations\/:id\//, `/events/${params.id}/registrations/${params.registrationId}/`);
-      return route.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? idOf : (params[name] ?? `unknown-${name}`)));
-    };
+    const fill = (route: string) => fillRoute(route, params);
+
 
     it('finds a post form for every page POST route but those whose page state this sweep does not set up', () => {
       const unreached = pageRoutes(t, 'POST').filter((route) => !forms.some((f) => matchesRoute(route, f.action)));
