@@ -5,7 +5,7 @@ import { createOrganization, loginAdmin, loginAs } from '../factories';
 import { createPublishedEvent, EventBody } from '../factories/events';
 import { register } from '../factories/registrations';
 import { createUserWithPassword } from '../factories/web';
-import { collectPageErrors, launchBrowser, logInThroughPage } from '../support/browser';
+import { collectPageErrors, deskQueue, launchBrowser, logInThroughPage } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SHOTS = join(__dirname, 'screenshots');
@@ -57,23 +57,6 @@ class Network {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
-}
-
-/** The desk's IndexedDB queue of `eventId` (desk.js: database td-desk, store scans). */
-function queued(page: Page, eventId: string) {
-  return page.evaluate(
-    (id) =>
-      new Promise<{ code: string; nonce: string; scannedAt: string; userId: string }[]>((resolve, reject) => {
-        const open = indexedDB.open('td-desk');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('scans').objectStore('scans').index('event').getAll(id);
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    eventId,
-  );
 }
 
 describe('the check-in desk offline in Chromium: the page from its service worker, scans in IndexedDB', () => {
@@ -177,7 +160,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     await page.reload();
     await page.waitForFunction(() => document.getElementById('desk-pending-count')?.textContent === '3');
     await expect(page.locator('#desk-pending').isVisible()).resolves.toBe(true);
-    kept = await queued(page, event.id);
+    kept = await deskQueue(page, event.id);
     expect(kept.map((s) => s.code).sort()).toEqual(codes.slice(0, 3).map((r) => r.code).sort());
     for (const s of kept) {
       expect(s.nonce).toMatch(/^[0-9a-f-]{36}$/);
@@ -195,7 +178,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     await page.waitForFunction(() => !navigator.onLine && !!document.getElementById('desk'));
     await scan(page, codes[1].code);
     await page.waitForFunction(() => document.getElementById('desk-pending-count')?.textContent === '1');
-    expect(await queued(page, event.id)).toHaveLength(1);
+    expect(await deskQueue(page, event.id)).toHaveLength(1);
   });
 
   it('back online, the server has exactly the three check-ins, with the scan times and nonces they were taken with', async () => {
@@ -223,7 +206,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
       expect(Math.abs(row.at.getTime() - takenAt.get(s.code)!)).toBeLessThan(1000);
       expect(row.recordedAt.getTime()).toBeGreaterThan(row.at.getTime() + 1000);
     }
-    expect(await queued(page, event.id)).toEqual([]);
+    expect(await deskQueue(page, event.id)).toEqual([]);
   });
 
   it("the second desk's scan of the same code resolves to that one check-in, shown as already checked in, not as an error", async () => {
@@ -240,7 +223,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     await expect(page.locator('#desk-result-title').textContent()).resolves.toBe('Đã gửi (đã điểm danh trước đó)');
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM check_in WHERE event_id = $1`, [event.id]);
     expect(n).toBe(3);
-    expect(await queued(page, event.id)).toEqual([]);
+    expect(await deskQueue(page, event.id)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'desk-offline-second-device.png'), fullPage: true });
     for (const d of devices) expect(d.errors).toEqual([]);
   });
@@ -255,7 +238,7 @@ describe('the check-in desk offline in Chromium: the page from its service worke
     expect({ at: row.at.toISOString(), nonce: row.nonce }).toEqual({ at: legacy.scannedAt, nonce: legacy.nonce });
     expect(await page.evaluate((id) => localStorage.getItem(`td-desk-pending:${id}`), event.id)).toBeNull();
     await page.waitForFunction(() => document.getElementById('desk-pending')?.hidden === true);
-    expect(await queued(page, event.id)).toEqual([]);
+    expect(await deskQueue(page, event.id)).toEqual([]);
   });
 
   it("logging out deletes the desk's saved copies (from the desk page, and on the login page after any other), so the next person cannot open it offline", async () => {

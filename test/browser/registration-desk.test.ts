@@ -3,7 +3,7 @@ import { Actor, createOrganization, loginAdmin, loginAs } from '../factories';
 import { createPublishedEvent, createSession, EventBody } from '../factories/events';
 import { register } from '../factories/registrations';
 import { createUserWithPassword } from '../factories/web';
-import { launchBrowser } from '../support/browser';
+import { deskQueue, launchBrowser } from '../support/browser';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('registration and check-in desk in Chromium', () => {
@@ -136,19 +136,7 @@ describe('registration and check-in desk in Chromium', () => {
       await expect(page.locator('#desk-pending-count').textContent()).resolves.toBe('1');
       await expect(page.locator('#desk-net').isVisible()).resolves.toBe(true);
       // Kept in IndexedDB (desk.js), written before the desk said "saved".
-      const kept = await page.evaluate(
-        (id) =>
-          new Promise<{ code: string; nonce: string; scannedAt: string }[]>((resolve, reject) => {
-            const open = indexedDB.open('td-desk');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const req = open.result.transaction('scans').objectStore('scans').index('event').getAll(id);
-              req.onsuccess = () => resolve(req.result);
-              req.onerror = () => reject(req.error);
-            };
-          }),
-        event.id,
-      );
+      const kept = await deskQueue(page, event.id);
       expect(kept).toHaveLength(1);
       expect(kept[0]).toMatchObject({ code: second.code });
       expect(kept[0].nonce).toMatch(/^[0-9a-f-]{36}$/);

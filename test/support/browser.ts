@@ -37,3 +37,20 @@ export async function logInThroughPage(page: Page, baseUrl: string, who: { email
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.waitForURL(`${baseUrl}/`);
 }
+
+/** The desk's IndexedDB queue of `eventId` (desk.js: database td-desk, store scans). */
+export function deskQueue(page: Page, eventId: string) {
+  return page.evaluate(
+    (id) =>
+      new Promise<{ code: string; nonce: string; scannedAt: string; userId: string }[]>((resolve, reject) => {
+        const open = indexedDB.open('td-desk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('scans').objectStore('scans').index('event').getAll(id);
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    eventId,
+  );
+}
