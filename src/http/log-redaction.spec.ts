@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { LOG_FLUSH_MS, redactUrl, requestForLog, responseForLog, stdoutDestination } from './log-redaction';
 
@@ -49,14 +52,17 @@ describe('log serializers', () => {
   });
 });
 
+/** A destination writing to a new file, once its file is open. */
+async function destinationInTempFile() {
+  const file = join(mkdtempSync(join(tmpdir(), 'td-log-')), 'out.log');
+  const dest = stdoutDestination(file);
+  await new Promise((resolve) => (dest as unknown as NodeJS.EventEmitter).once('ready', resolve));
+  return { file, dest };
+}
+
 describe('stdoutDestination', () => {
   it('writes lines asynchronously, all of them, in order', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'td-log-')), 'out.log');
-    const dest = stdoutDestination(file);
-    await new Promise((resolve) => (dest as unknown as NodeJS.EventEmitter).once('ready', resolve));
+    const { file, dest } = await destinationInTempFile();
     const logger = pino(dest);
     for (let i = 0; i < 500; i++) logger.info({ i }, 'line');
     // Not written yet by the time info() returns: the event loop is not blocked on each line.
@@ -68,12 +74,7 @@ describe('stdoutDestination', () => {
   });
 
   it('writes a lone line within a fraction of a second, though it is shorter than a batch', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'td-log-')), 'out.log');
-    const dest = stdoutDestination(file);
-    await new Promise((resolve) => (dest as unknown as NodeJS.EventEmitter).once('ready', resolve));
+    const { file, dest } = await destinationInTempFile();
     pino(dest).info({ lone: true }, 'one line');
     const started = Date.now();
     while (!readFileSync(file, 'utf8').includes('"lone":true') && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
