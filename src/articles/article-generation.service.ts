@@ -4,7 +4,7 @@ import { EventsService } from '../events/events.service';
 import { ConflictError } from '../http/domain-errors';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { OutboxService } from '../queue/outbox.service';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { JobPayloads } from '../queue/jobs';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ArticleSource } from './article-content';
@@ -72,7 +72,7 @@ export class ArticleGenerationService {
       }
       await this.outbox.add(manager, 'article.generate', { eventId, language: dto.language, articleId: article.id, generation: article.generation }, { key: `${article.id}-${article.generation}` });
       await this.audit.record(manager, {
-        actor: { id: user.id, email: user.email },
+        actor: auditActor(user),
         action: 'article.generate',
         entity: 'article',
         entityId: article.id,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { diff } from '../audit/audit-actions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { isUniqueViolation } from '../database/constraint-errors';
@@ -209,7 +209,7 @@ export class ArticlesService {
   }
 
   private record(manager: EntityManager, user: AuthUser, action: string, a: Article, organizationId: string, changes: Record<string, unknown>): Promise<void> {
-    return this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'article', entityId: a.id, organizationId, changes: { eventId: a.eventId, language: a.language, ...changes } });
+    return this.audit.record(manager, { actor: auditActor(user), action, entity: 'article', entityId: a.id, organizationId, changes: { eventId: a.eventId, language: a.language, ...changes } });
   }
 
   private async mustFind(id: string): Promise<Article> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { InvalidInputError } from '../http/domain-errors';
 import { Page } from '../http/pagination';
@@ -12,6 +13,9 @@ export interface AuditActor {
   id: string;
   email: string;
 }
+
+/** The signed-in user as an audit actor. */
+export const auditActor = (u: Pick<AuthUser, 'id' | 'email'>): AuditActor => ({ id: u.id, email: u.email });
 
 /**
  * One change to record. `action` is `<entity>.<verb>` (e.g. `user.update`, `event.publish`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
@@ -81,7 +81,7 @@ export class CheckInsService {
       // Undone by someone else meanwhile: nothing changed here, nothing to record.
       if (!gone) return;
       await this.audit.record(manager, {
-        actor: { id: user.id, email: user.email },
+        actor: auditActor(user),
         action: 'registration.check-in-undo',
         entity: 'registration',
         entityId: gone.registrationId,

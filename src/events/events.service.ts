@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { diff } from '../audit/audit-actions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { isUniqueViolation } from '../database/constraint-errors';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
@@ -54,8 +54,6 @@ export interface EventUpdate {
 
 /** The fields an edit's audit entry compares (from → to). */
 const AUDITED_FIELDS = ['kind', 'title', 'titleEn', 'description', 'descriptionEn', 'audience', 'audienceEn', 'organizationId', 'venue', 'timezone', 'startsAt', 'endsAt', 'capacity', 'waitlist', 'registrationMode', 'registrationOpensAt', 'registrationClosesAt', 'reminderHoursBefore'] as const;
-
-const actorOf = (u: AuthUser) => ({ id: u.id, email: u.email });
 
 const NOT_NULL_FIELDS = ['title', 'kind', 'organizationId', 'startsAt', 'endsAt', 'timezone', 'registrationMode', 'waitlist', 'reminderHoursBefore'] as const;
 
@@ -184,7 +182,7 @@ export class EventsService {
             // A copy per run: a retried transaction must not reuse the id a rolled-back save gave it.
             const saved = await this.events.save(this.events.create({ ...event }), manager);
             await this.audit.record(manager, {
-              actor: actorOf(user),
+              actor: auditActor(user),
               action: 'event.create',
               entity: 'event',
               entityId: saved.id,
@@ -251,7 +249,7 @@ export class EventsService {
       const saved = await this.events.save(event, manager);
       const changes = diff(original, saved, AUDITED_FIELDS);
       // The organizer unit before the change, so the entry is found under the unit that owned it then too (changes.organizationId).
-      if (Object.keys(changes).length) await this.audit.record(manager, { actor: actorOf(user), action: 'event.update', entity: 'event', entityId: id, organizationId: original.organizationId, changes });
+      if (Object.keys(changes).length) await this.audit.record(manager, { actor: auditActor(user), action: 'event.update', entity: 'event', entityId: id, organizationId: original.organizationId, changes });
       await this.noticeListener?.changed(manager, noticed, saved);
       const change = {
         capacityRaised: before.capacity !== null && (saved.capacity === null || saved.capacity > before.capacity),
@@ -308,7 +306,7 @@ export class EventsService {
           params: { endsAt: event.endsAt.toISOString(), timezone: event.timezone },
         });
       }
-      await this.audit.record(manager, { actor: actorOf(user), action: `event.${name}`, entity: 'event', entityId: id, organizationId: event.organizationId, changes: { status: { from: t.from.length === 1 ? t.from[0] : event.publishedAt ? 'published' : 'draft', to: t.to } } });
+      await this.audit.record(manager, { actor: auditActor(user), action: `event.${name}`, entity: 'event', entityId: id, organizationId: event.organizationId, changes: { status: { from: t.from.length === 1 ? t.from[0] : event.publishedAt ? 'published' : 'draft', to: t.to } } });
       if (after) await after(manager, event);
       return EventDto.from(event);
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { EDITABLE_STATUSES, EventsService } from '../events/events.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../http/domain-errors';
@@ -53,7 +53,7 @@ export class QuotasService {
         const to = after.get(unitId) ?? null;
         if (from === to) continue;
         const action = from === null ? 'quota.set' : to === null ? 'quota.delete' : 'quota.change';
-        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'quota', entityId: eventId, organizationId: locked.organizationId, changes: { unitId, seats: { from, to } } });
+        await this.audit.record(manager, { actor: auditActor(user), action, entity: 'quota', entityId: eventId, organizationId: locked.organizationId, changes: { unitId, seats: { from, to } } });
       }
       return this.quotas.findByEvent(eventId, manager);
     });

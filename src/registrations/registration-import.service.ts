@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { ConflictError, InvalidInputError, NotFoundError, RowError, UnprocessableFileError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
@@ -109,7 +109,7 @@ export class RegistrationImportService {
         await this.registrations.insertMany(manager, toInsert);
         // One entry per file, with its counts (not one per row).
         await this.audit.record(manager, {
-          actor: { id: user.id, email: user.email },
+          actor: auditActor(user),
           action: 'registration.import',
           entity: 'event',
           entityId: eventId,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { diff } from '../audit/audit-actions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { constraintError, isUniqueViolation } from '../database/constraint-errors';
 import { TrainingEvent } from '../events/event.entity';
@@ -179,7 +179,7 @@ export class RegistrationsService {
         if (heldSeat && !SeatsService.holdsSeat(r)) await this.seats.release(manager, event.id);
         const changes = diff(before, r, AUDITED_FIELDS);
         if (Object.keys(changes).length) {
-          await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action: 'registration.update', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, ...changes } });
+          await this.audit.record(manager, { actor: auditActor(user), action: 'registration.update', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, ...changes } });
         }
         return RegistrationDto.from(r);
       });
@@ -211,7 +211,7 @@ export class RegistrationsService {
       await this.cancelLocked(manager, r);
       // Cancelling a cancelled registration changes nothing, and records nothing.
       if (from !== r.status) {
-        await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action: 'registration.cancel', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, status: { from, to: r.status } } });
+        await this.audit.record(manager, { actor: auditActor(user), action: 'registration.cancel', entity: 'registration', entityId: r.id, organizationId: event.organizationId, changes: { eventId: event.id, status: { from, to: r.status } } });
       }
       return RegistrationDto.from(r);
     });

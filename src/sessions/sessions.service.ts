@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { diff } from '../audit/audit-actions';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditActor } from '../audit/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { constraintError, SPEAKER_OVERLAP_CONSTRAINT } from '../database/constraint-errors';
 import { PG, pgErrorOf } from '../database/pg-error';
@@ -68,7 +68,7 @@ export class SessionsService {
       const saved = await this.sessions.save(session, manager);
       await this.sessions.replaceSpeakers(manager, saved, speakers);
       await this.audit.record(manager, {
-        actor: { id: user.id, email: user.email },
+        actor: auditActor(user),
         action: 'session.create',
         entity: 'session',
         entityId: saved.id,
@@ -121,7 +121,7 @@ export class SessionsService {
         // Moving up or down on the agenda page changes the position alone.
         const action = Object.keys(changes).length === 1 && changes.position ? 'session.move' : 'session.update';
         if (Object.keys(changes).length) {
-          await this.audit.record(manager, { actor: { id: user.id, email: user.email }, action, entity: 'session', entityId: id, organizationId: locked.organizationId, changes: { eventId: saved.eventId, ...changes } });
+          await this.audit.record(manager, { actor: auditActor(user), action, entity: 'session', entityId: id, organizationId: locked.organizationId, changes: { eventId: saved.eventId, ...changes } });
         }
         return this.toDto(manager, saved, locked.timezone);
       },
@@ -135,7 +135,7 @@ export class SessionsService {
       const event = await this.lockEditableEvent(manager, session.eventId);
       await this.sessions.delete(manager, id);
       await this.audit.record(manager, {
-        actor: { id: user.id, email: user.email },
+        actor: auditActor(user),
         action: 'session.delete',
         entity: 'session',
         entityId: id,

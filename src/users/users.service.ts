@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService, auditActor } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
 import { hashPassword } from '../auth/password';
 import { constraintError } from '../database/constraint-errors';
@@ -21,7 +21,6 @@ const FIRST_ADMIN_LOCK = 7_414_021_612;
 /** The roles an organizer may give and manage: the people of their units' desks and reports. */
 const ORGANIZER_GRANTS: readonly Role[] = ['leader', 'staff'];
 
-const actorOf = (u: AuthUser): AuditActor => ({ id: u.id, email: u.email });
 
 /**
  * Staff accounts. Rules, stated once here:
@@ -104,7 +103,7 @@ export class UsersService {
           this.users.create({ email: dto.email, fullName: dto.fullName.trim(), role: dto.role, organizationId: dto.organizationId, passwordHash }),
         );
         await this.audit.record(manager, {
-          actor: actorOf(actor),
+          actor: auditActor(actor),
           action: 'user.create',
           entity: 'user',
           entityId: user.id,
@@ -150,7 +149,7 @@ export class UsersService {
       if (changes.active && !next.active) user.sessionVersion += 1;
       const saved = await this.users.save(manager, user);
       const action = changes.active ? (next.active ? 'user.reactivate' : 'user.deactivate') : 'user.update';
-      await this.audit.record(manager, { actor: actorOf(actor), action, entity: 'user', entityId: user.id, organizationId: saved.organizationId, changes });
+      await this.audit.record(manager, { actor: auditActor(actor), action, entity: 'user', entityId: user.id, organizationId: saved.organizationId, changes });
       return { user: saved, changes };
     });
     if (Object.keys(updated.changes).length) await this.state.changed(id);
@@ -164,7 +163,7 @@ export class UsersService {
       const user = await this.users.findForUpdate(manager, id);
       if (!user) throw new NotFoundError('User', id);
       await this.users.bumpSessionVersion(manager, id);
-      await this.audit.record(manager, { actor: actorOf(actor), action: 'user.sign-out-everywhere', entity: 'user', entityId: id, organizationId: user.organizationId });
+      await this.audit.record(manager, { actor: auditActor(actor), action: 'user.sign-out-everywhere', entity: 'user', entityId: id, organizationId: user.organizationId });
     });
     await this.state.changed(id);
   }
@@ -187,7 +186,7 @@ export class UsersService {
 
   /** Records a login (same transaction helper; a login changes nothing else). */
   async recordLogin(user: Pick<User, 'id' | 'email' | 'organizationId'>): Promise<void> {
-    await this.audit.record(this.users.manager, { actor: { id: user.id, email: user.email }, action: 'user.login', entity: 'user', entityId: user.id, organizationId: user.organizationId });
+    await this.audit.record(this.users.manager, { actor: auditActor(user), action: 'user.login', entity: 'user', entityId: user.id, organizationId: user.organizationId });
   }
 
   /**
