@@ -144,14 +144,24 @@ export class MailMessagesRepository {
     });
   }
 
-  /** Delivered (or kept locally) on this attempt; a row already delivered is left alone. */
-  async markDelivered(id: string, fields: { status: 'sent' | 'stored'; transport: 'smtp' | 'local'; messageId: string | null; attempts: number }): Promise<void> {
-    // Plain SQL: once per mail on the send path, where the query builder's cost shows.
-    await this.repo.manager.query(
-      `UPDATE mail_message SET status = $2, transport = $3, message_id = $4, attempts = $5, last_error = NULL, sent_at = now(), sending_at = NULL
-        WHERE id = $1 AND status NOT IN ('sent', 'stored')`,
+  /**
+   * Delivered (or kept locally) on this attempt; a row already delivered is left alone. Says whether
+   * the row was changed, was delivered before ('done'), or does not exist ('missing').
+   */
+  async markDelivered(
+    id: string,
+    fields: { status: 'sent' | 'stored'; transport: 'smtp' | 'local'; messageId: string | null; attempts: number },
+  ): Promise<'changed' | 'done' | 'missing'> {
+    // Plain SQL, one round trip: once per mail on the send path, where the query builder's cost shows.
+    const rows: { changed: boolean }[] = await this.repo.manager.query(
+      `WITH changed AS (
+         UPDATE mail_message SET status = $2, transport = $3, message_id = $4, attempts = $5, last_error = NULL, sent_at = now(), sending_at = NULL
+          WHERE id = $1 AND status NOT IN ('sent', 'stored')
+          RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM changed) AS changed FROM mail_message WHERE id = $1`,
       [id, fields.status, fields.transport, fields.messageId, fields.attempts],
     );
+    return !rows.length ? 'missing' : rows[0].changed ? 'changed' : 'done';
   }
 
   /**

@@ -51,10 +51,9 @@ export class MailSendProcessor implements JobProcessor<'mail.send'> {
       return;
     }
     if (this.transport.kind === 'local') {
-      const m = await this.messages.findById(messageId);
-      if (!m) throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
-      if (m.status === 'sent' || m.status === 'stored') return;
-      await this.messages.markDelivered(m.id, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
+      // One statement: a row already sent or stored is left alone (a job run twice stores once).
+      const outcome = await this.messages.markDelivered(messageId, { status: 'stored', transport: 'local', messageId: null, attempts: ctx.attempt });
+      if (outcome === 'missing') throw new UnrecoverableError(`mail_message ${messageId} does not exist`);
       return;
     }
     let claim = await this.messages.claimForSending(messageId, ctx.attempt);

@@ -1,6 +1,8 @@
+import { UnrecoverableError } from 'bullmq';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MailMessagesService } from '../../src/mail/mail-messages.service';
+import { MailSendProcessor } from '../../src/mail/mail-send.processor';
 import { MailRequest, MailService } from '../../src/mail/mail.service';
 import { Actor, createActor, createOrganization, loginAdmin } from '../factories';
 import { SmtpCapture } from '../support/smtp-capture';
@@ -126,6 +128,18 @@ describe('mail without SMTP_URL: the local outbox', () => {
     const bad = await t.http().get('/api/v1/admin/mail-messages?status=lost').set(admin.auth).expect(400);
     expect(JSON.stringify(bad.body)).toContain('status');
     await t.http().get('/api/v1/admin/mail-messages/00000000-0000-4000-8000-000000000000').set(admin.auth).expect(404);
+  });
+
+  it('stores a mail once however often its job runs, and fails for good a job whose mail does not exist', async () => {
+    const id = await enqueue(t, { to: 'lan@td.test', toName: 'Lan', template: 'test', locale: 'vi', data: { name: 'Lan' }, kind: 'test' });
+    await waitUntil('the message is stored', async () => (await status(t.dataSource, id)) === 'stored');
+    const row = async () => (await t.dataSource.query('SELECT status, attempts, sent_at FROM mail_message WHERE id = $1', [id]))[0];
+    const before = await row();
+    const processor = t.app.get(MailSendProcessor);
+    const ctx = { jobId: 'again', attempt: 3, isFinalAttempt: false, remember: async () => undefined };
+    await processor.process({ messageId: id }, ctx);
+    expect(await row()).toEqual(before);
+    await expect(processor.process({ messageId: '00000000-0000-4000-8000-000000000000' }, ctx)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
   it('serves the queue dashboard at /admin/queues to admins only', async () => {
