@@ -23,7 +23,12 @@ export abstract class DomainError extends Error {
   readonly code: string;
   readonly params: ErrorParams;
   constructor(message: string, details: Record<string, unknown> = {}, code?: ErrorCode) {
+    // A domain error is an answer (a 4xx), never logged with a stack: capturing one cost more than
+    // the rest of a refusal (the registration storm's 4,000 "event full" answers).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
     this.code = code?.code ?? 'generic';
     this.params = code?.params ?? {};

@@ -33,6 +33,7 @@ export class MailRenderer {
   // autoTrim off: the newline after the subject line must survive.
   private readonly eta = new Eta({ views: TEMPLATES_DIR, cache: true, autoEscape: true, autoTrim: false });
   private readonly loaded = new Set<string>();
+  private readonly files = new Map<string, string>();
   private css: string | undefined;
 
   /** Whether `name` exists in `locale`. */
@@ -54,8 +55,14 @@ export class MailRenderer {
 
   private file(name: string, locale: MailLocale): string | null {
     if (!NAME.test(name)) return null;
-    for (const f of [`${name}.${locale}.eta`, `${name}.eta`]) if (existsSync(join(TEMPLATES_DIR, f))) return f;
-    return null;
+    // Found once per template and language (templates are loaded once too): no file-system call per
+    // mail. Only names that exist are kept, so asking for unknown ones cannot grow the map.
+    const key = `${name}.${locale}`;
+    const known = this.files.get(key);
+    if (known) return known;
+    const found = [`${name}.${locale}.eta`, `${name}.eta`].find((f) => existsSync(join(TEMPLATES_DIR, f)));
+    if (found) this.files.set(key, found);
+    return found ?? null;
   }
 
   /** The template as Eta's `@name`, its CSS classes inlined (the subject line is left alone). */
