@@ -58,6 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private nudged = false;
   private stopped = true;
   private redisWasDown = false;
+  private lastRedisBack = 0;
   private databaseWasDown = false;
   private queues: Partial<Record<QueueName, Queue>> = {};
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -75,6 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // The relay reports an outage once (redisReady); without a listener BullMQ prints every reconnect attempt.
     for (const name of new Set(Object.values(JOB_QUEUE))) this.queue(name).on('error', () => undefined);
+    this.watchReconnects();
     this.stopped = false;
     this.schedule(0);
     this.sweepTimer = setInterval(() => this.sweepInBackground(), SWEEP_EVERY_MS);
@@ -238,15 +240,48 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.redisWasDown = !ready;
       if (ready) {
         this.logger.log('Redis is back: relaying pending outbox rows, and checking that the enqueued ones are still there');
-        // A Redis restarted without its data lost every job it held: their rows are swept now, not
-        // once they are 10 minutes old (re-adding a job that is still there is a no-op anyway).
-        // Deferred, because sweepStuck() itself begins with this check.
-        this.sweepCursor = undefined;
-        setImmediate(() => this.sweepInBackground({ enqueuedForMs: 0 }));
-        for (const listener of this.redisBackListeners) setImmediate(listener);
+        this.redisBack();
       } else this.logger.warn('Redis is unreachable: outbox rows stay pending until it is back');
     }
     return ready;
+  }
+
+  /**
+   * A Redis restarted without its data lost every job it held: their rows are swept now, not once
+   * they are 10 minutes old (re-adding a job that is still there is a no-op anyway), and the
+   * listeners put back what lives in Redis only. Deferred, because sweepStuck() itself begins with
+   * redisReady(). Once per outage: several clients reconnecting at once ask within a moment.
+   */
+  private redisBack(): void {
+    if (Date.now() - this.lastRedisBack < 1000) return;
+    this.lastRedisBack = Date.now();
+    this.sweepCursor = undefined;
+    setImmediate(() => this.sweepInBackground({ enqueuedForMs: 0 }));
+    for (const listener of this.redisBackListeners) setImmediate(listener);
+  }
+
+  /**
+   * The poll above sees an outage only if it looks while Redis is away: a restart quicker than
+   * POLL_MS (a Redis restarted by its supervisor) would go unnoticed, and its lost jobs would wait
+   * for the sweeper. ioredis says 'ready' again on every reconnection of the queue clients, so
+   * each one counts as Redis coming back too (when the poll has not already seen the outage).
+   */
+  private watchReconnects(): void {
+    for (const name of new Set(Object.values(JOB_QUEUE))) {
+      void this.queue(name)
+        .getBackend()
+        .client.then((client) => {
+          let connectedBefore = client.status === 'ready';
+          client.on('ready', () => {
+            if (connectedBefore && !this.stopped && !this.redisWasDown) {
+              this.logger.log('Redis reconnected: checking that the enqueued outbox rows are still there');
+              this.redisBack();
+            }
+            connectedBefore = true;
+          });
+        })
+        .catch(() => undefined); // not connected yet at start: the poll reports it
+    }
   }
 
   private queue(name: QueueName): Queue {

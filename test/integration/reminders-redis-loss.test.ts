@@ -221,4 +221,28 @@ describe('reminders when Redis restarts empty', () => {
     expect(firstCounts).toEqual({ batches: 1, sent: CONFIRMED });
     expect(api.alive && workers.every((w) => w.alive)).toBe(true);
   }, 60_000);
+
+  it('a restart too quick for the relay to see Redis gone (under its 500 ms poll) still puts the planned reminder back', async () => {
+    const e = await eventWithPlannedReminder(DUE_IN_MS);
+    const outagesSeen = [api, ...workers].map(unreachableLogs);
+    // Killed and started again at once, as a supervisor restarts it: empty, and back within a moment.
+    const stoppedAt = Date.now();
+    await redis.stop();
+    await redis.start();
+    const restartedAt = Date.now();
+    expect(await inRedis((r) => r.dbsize())).toBe(0);
+    await e.waitForReminders();
+    const job = await jobHash(e.jobId);
+    await sleep(1500); // a reminder sent twice would arrive within this
+    printFigures('redis quick restart / planned reminder', {
+      downMs: restartedAt - stoppedAt,
+      processesThatSawItDown: [api, ...workers].filter((p, i) => unreachableLogs(p) > outagesSeen[i]).length,
+      readdedAfterRestartMs: Number(job.timestamp) - restartedAt,
+      reminderMails: e.reminders().length,
+    });
+    expect(Number(job.timestamp)).toBeGreaterThanOrEqual(restartedAt - 50);
+    expect(e.remindedTo()).toEqual(e.confirmed);
+    expect(await e.counts()).toEqual({ batches: 1, sent: CONFIRMED });
+    expect(api.alive && workers.every((w) => w.alive)).toBe(true);
+  }, 60_000);
 });
