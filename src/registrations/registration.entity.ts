@@ -24,7 +24,10 @@ export type RegistrationSource = 'self' | 'organizer' | 'import';
 // Only delegates take seats, so only delegates wait for one.
 @Check('registration_waitlist_delegates', "status <> 'waitlisted' OR (role = 'delegate' AND waitlisted_at IS NOT NULL)")
 @Check('chk_registration_link_version', 'link_version >= 0')
-@Index('idx_registration_event_status_role', ['eventId', 'status', 'role'])
+// idx_registration_event_report ON (event_id, status, role, organization_id) INCLUDE (checked_in): every
+// lookup by event and status, and an index-only scan for the reports (migrations/1764408000000-…).
+// TypeORM cannot describe INCLUDE, so it must leave it alone.
+@Index('idx_registration_event_report', { synchronize: false })
 // Waitlist promotion takes the oldest waiting delegate.
 @Index('idx_registration_waitlist', ['eventId', 'waitlistedAt', 'id'], { where: "status = 'waitlisted'" })
 // Expression indexes, which TypeORM cannot describe, so it must leave them alone:

@@ -27,6 +27,8 @@ export const EVENT_REPORT_SQL = `
     -- so each figure below sums a small set. "Present" is the registration's own mark (registration.checked_in,
     -- kept by PostgreSQL's triggers on check_in: migrations/1764407000000-RegistrationCheckedIn.ts), so no
     -- check-in is read for it; counted per group rather than grouped on, which keeps the groups fewer.
+    -- idx_registration_event_report covers these columns in this GROUP BY's order, so where the event is
+    -- not the whole table this is an index-only scan (migrations/1764408000000-RegistrationReportIndex.ts).
     SELECT r.status, r.role, r.organization_id, count(*)::int AS n,
            count(*) FILTER (WHERE r.status = 'confirmed' AND r.checked_in)::int AS present
       FROM registration r
@@ -120,7 +122,8 @@ export const ATTENDANCE_REPORT_SQL = `
     -- The one pass over the confirmed delegates (250,000 for the bench's dashboard), checked in by their own mark
     -- (registration.checked_in, kept by the database: migrations/1764407000000-RegistrationCheckedIn.ts) instead of
     -- removing the duplicates of a million check-ins. Grouped per event and branch, and per unit only where a
-    -- quota needs it (a few thousand groups, not one per event and unit).
+    -- quota needs it (a few thousand groups, not one per event and unit). An index-only scan of
+    -- idx_registration_event_report: no heap page read per registration (migrations/1764408000000-…).
     SELECT r.event_id, u.branch,
            CASE WHEN (r.event_id, r.organization_id) IN (SELECT event_id, unit FROM cover) THEN r.organization_id END AS org,
            count(*)::int AS confirmed, count(*) FILTER (WHERE r.checked_in)::int AS checked_in
