@@ -98,10 +98,17 @@ export class ScriptedSmtp {
     return this.parsed;
   }
 
-  async waitFor(count: number, timeoutMs = 90_000): Promise<ParsedMail[]> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * Waits until `count` messages have arrived. It fails when none has arrived for `stallMs`, not
+   * after a fixed total: with both cores busy (the suite beside `stress`) 200 rendered invitations take
+   * well over a minute, yet arrive steadily; a delivery that stopped still fails within `stallMs`.
+   */
+  async waitFor(count: number, stallMs = 60_000): Promise<ParsedMail[]> {
+    let seen = this.raw.length;
+    let deadline = Date.now() + stallMs;
     while (this.raw.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${this.raw.length}`);
+      if (this.raw.length > seen) [seen, deadline] = [this.raw.length, Date.now() + stallMs];
+      if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${this.raw.length} (none for ${stallMs} ms)`);
       await sleep(50);
     }
     return this.messages();
