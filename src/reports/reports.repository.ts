@@ -6,6 +6,7 @@ import {
   ATTENDANCE_REPORT_SQL,
   ATTENDANCE_UNITS_SQL,
   EVENT_REPORT_SQL,
+  FOLD_TALLY_SQL,
   HOME_FIGURES_SQL,
   NEXT_EVENTS_SQL,
 } from './reports.sql';
@@ -16,6 +17,8 @@ export interface EventReportRow {
   byOrganization: { organizationId: string; name: string; parentId: string | null; depth: number; quota: number | null; confirmed: number; checkedIn: number }[];
   byRole: { role: string; confirmed: number; checkedIn: number }[];
   bySession: { sessionId: string; title: string; startsAt: string; checkedIn: number }[];
+  /** Rows of the event's registration tally that a fold would remove (not part of the report). */
+  tallySurplus: number;
 }
 
 export interface AttendanceReportRow {
@@ -82,6 +85,12 @@ export class ReportsRepository {
 
   async eventReport(eventId: string): Promise<EventReportRow> {
     const [row] = await this.db.query(EVENT_REPORT_SQL, [eventId]);
+    return row;
+  }
+
+  /** Folds the event's registration tally into one row per group (FOLD_TALLY_SQL): the rows it deleted and the sums it wrote. */
+  async foldTally(eventId: string): Promise<{ deleted: number; written: number }> {
+    const [row] = await this.db.query(FOLD_TALLY_SQL, [eventId]);
     return row;
   }
 

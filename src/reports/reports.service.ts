@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AuthUser } from '../auth/auth-user';
 import { DEFAULT_TIMEZONE } from '../events/event-time';
 import { EventsService } from '../events/events.service';
@@ -11,6 +11,13 @@ import { AttendancePerson, AttendanceUnit, HomeFigures, NextEvent, ReportsReposi
 
 /** Who may read reports and exports: leadership and organizers (admin always). */
 export const REPORT_ROLES = ['leader', 'organizer'] as const;
+/**
+ * A report folds its event's registration tally (ReportsRepository.foldTally) when it read more
+ * than this many rows beyond one per group. Each delta row costs a report about a microsecond, so
+ * 1,000 of them are not worth a write; a check-in storm writes that many in a second or two, and
+ * the next report after it folds them.
+ */
+export const FOLD_TALLY_SURPLUS = 1_000;
 /** The longest period a leadership report covers. */
 const MAX_PERIOD_DAYS = 5 * 366;
 
@@ -19,12 +26,21 @@ const MAX_PERIOD_DAYS = 5 * 366;
  * for leaders and organizers) and the event's or unit's place in the caller's subtree.
  */
 @Injectable()
-export class ReportsService {
+export class ReportsService implements OnModuleDestroy {
+  private readonly logger = new Logger(ReportsService.name);
+  /** Events whose tally this process is folding (one fold per event at a time; another replica's fold is harmless, see FOLD_TALLY_SQL). */
+  private readonly folding = new Map<string, Promise<void>>();
+
   constructor(
     private readonly reports: ReportsRepository,
     private readonly events: EventsService,
     private readonly scope: OrganizationScopeService,
   ) {}
+
+  /** A fold under way finishes before the database connections close. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.folding.values());
+  }
 
   /** The event if `user` may read its reports: a report role, and the event in their subtree (404 / 403). */
   async readableEvent(user: AuthUser, eventId: string, roles: readonly string[] = REPORT_ROLES): Promise<TrainingEvent> {
@@ -35,6 +51,7 @@ export class ReportsService {
   async eventReport(user: AuthUser, eventId: string): Promise<EventReportDto> {
     const event = await this.readableEvent(user, eventId);
     const row = await this.reports.eventReport(eventId);
+    if (row.tallySurplus > FOLD_TALLY_SURPLUS) void this.foldTally(eventId);
     const t = row.totals;
     return {
       event: reportEvent(event),
@@ -58,6 +75,23 @@ export class ReportsService {
       byRole: row.byRole.map((r) => ({ ...r, attendanceRate: attendanceRate(r.checkedIn, r.confirmed) })),
       bySession: row.bySession.map((s) => ({ ...s, startsAt: new Date(s.startsAt).toISOString() })),
     };
+  }
+
+  /**
+   * Folds the event's registration tally in the background of the report that found it long: the
+   * figures are exact either way (the sums do not change), so the report does not wait, and a
+   * failure (the database gone for a moment) only leaves the fold to the next report.
+   */
+  foldTally(eventId: string): Promise<void> {
+    const running = this.folding.get(eventId);
+    if (running) return running;
+    const fold = this.reports
+      .foldTally(eventId)
+      .then(({ deleted, written }) => this.logger.debug(`folded the registration tally of event ${eventId}: ${deleted} rows into ${written}`))
+      .catch((err: unknown) => this.logger.warn(`could not fold the registration tally of event ${eventId}: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => this.folding.delete(eventId));
+    this.folding.set(eventId, fold);
+    return fold;
   }
 
   async attendance(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<AttendanceReportDto> {

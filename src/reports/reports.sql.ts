@@ -22,18 +22,20 @@ export const VI_NAME_ORDER = `substring(btrim(r.full_name) from '(\\S+)$') COLLA
  * check-in (at the door or at a session).
  */
 export const EVENT_REPORT_SQL = `
-  WITH r AS MATERIALIZED (
-    -- One pass over the event's registrations, grouped at once (about 1,500 groups instead of 100,000 rows),
-    -- so each figure below sums a small set. "Present" is the registration's own mark (registration.checked_in,
-    -- kept by PostgreSQL's triggers on check_in: migrations/1764407000000-RegistrationCheckedIn.ts), so no
-    -- check-in is read for it; counted per group rather than grouped on, which keeps the groups fewer.
-    -- idx_registration_event_report covers these columns in this GROUP BY's order, so where the event is
-    -- not the whole table this is an index-only scan (migrations/1764408000000-RegistrationReportIndex.ts).
-    SELECT r.status, r.role, r.organization_id, count(*)::int AS n,
-           count(*) FILTER (WHERE r.status = 'confirmed' AND r.checked_in)::int AS present
-      FROM registration r
-     WHERE r.event_id = $1
+  WITH tally AS MATERIALIZED (
+    -- The event's registrations counted per (status, role, unit), with the confirmed ones checked in, from
+    -- registration_tally (migrations/1764409000000-RegistrationTally.ts): sums of deltas the database writes with
+    -- every change of a registration, so about 1,500 rows are read for 100,000 registrations. "Present" is the
+    -- registration's own mark (registration.checked_in, kept by PostgreSQL's triggers on check_in:
+    -- migrations/1764407000000-RegistrationCheckedIn.ts), so no check-in is read for it.
+    SELECT t.status, t.role, t.organization_id, sum(t.registrations)::int AS n,
+           COALESCE(sum(t.checked_in) FILTER (WHERE t.status = 'confirmed'), 0)::int AS present, count(*)::int AS deltas
+      FROM registration_tally t
+     WHERE t.event_id = $1
      GROUP BY 1, 2, 3
+  ), r AS (
+    -- A group whose registrations all moved elsewhere (another unit, role or status) sums to zero: it is not there.
+    SELECT * FROM tally WHERE n <> 0
   ), totals AS (
     SELECT COALESCE(sum(n) FILTER (WHERE status = 'invited'), 0)::int AS invited,
            COALESCE(sum(n) FILTER (WHERE status = 'confirmed'), 0)::int AS confirmed,
@@ -74,7 +76,28 @@ export const EVENT_REPORT_SQL = `
          COALESCE((SELECT json_agg(json_build_object('organizationId', id, 'name', name, 'parentId', parent_id, 'depth', depth,
                      'quota', quota, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY sort) FROM by_org), '[]') AS "byOrganization",
          COALESCE((SELECT json_agg(json_build_object('role', role, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY role) FROM by_role), '[]') AS "byRole",
-         COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', starts_at, 'checkedIn', checked_in) ORDER BY starts_at, id) FROM by_session), '[]') AS "bySession"`;
+         COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', starts_at, 'checkedIn', checked_in) ORDER BY starts_at, id) FROM by_session), '[]') AS "bySession",
+         -- The tally rows a fold would remove (ReportsService folds when there are many).
+         (SELECT COALESCE(sum(deltas), 0) FROM tally)::int - (SELECT count(*) FROM r)::int AS "tallySurplus"`;
+
+/**
+ * Folds the tally of an event (`$1`): its delta rows become one row per group, in one statement.
+ * Two folds at once cannot count a row twice: the second one's DELETE waits for the rows the first
+ * deleted, then skips them (gone), and does not see the sums the first wrote (not in its snapshot).
+ * Deltas committed meanwhile are left for the next fold. Groups that sum to zero disappear.
+ */
+export const FOLD_TALLY_SQL = `
+  WITH gone AS (
+    DELETE FROM registration_tally WHERE event_id = $1 RETURNING organization_id, role, status, registrations, checked_in
+  ), kept AS (
+    INSERT INTO registration_tally (event_id, organization_id, role, status, registrations, checked_in)
+    SELECT $1::uuid, organization_id, role, status, sum(registrations), sum(checked_in)
+      FROM gone
+     GROUP BY organization_id, role, status
+    HAVING sum(registrations) <> 0 OR sum(checked_in) <> 0
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM kept)::int AS written`;
 
 /**
  * The leadership report of api.md over a period (`$1` = the unit whose subtree is counted, null for
