@@ -1,16 +1,6 @@
-import { attendanceRate, daysBetween, defaultPeriod, isCalendarDate } from './report-math';
+import { daysBetween, defaultPeriod, isCalendarDate } from './report-math';
 
 describe('report arithmetic', () => {
-  it('the attendance rate is checked-in over confirmed, rounded to 4 decimals', () => {
-    expect(attendanceRate(2, 3)).toBe(0.6667);
-    expect(attendanceRate(3, 3)).toBe(1);
-  });
-  it('nobody confirmed gives a rate of 0, never NaN or 100 %', () => {
-    expect(attendanceRate(0, 0)).toBe(0);
-  });
-  it('a rate never exceeds 1', () => {
-    expect(attendanceRate(5, 4)).toBe(1);
-  });
   it('only real calendar days are dates', () => {
     expect(isCalendarDate('2026-02-28')).toBe(true);
     expect(isCalendarDate('2026-02-30')).toBe(false);

@@ -1,14 +1,5 @@
 import { DateTime } from 'luxon';
 
-/**
- * api.md's attendanceRate: checked-in confirmed delegates / confirmed delegates, a number from 0
- * to 1 rounded to 4 decimals; 0 when nobody is confirmed (nothing to attend is not 100 %).
- */
-export function attendanceRate(checkedIn: number, confirmed: number): number {
-  if (confirmed <= 0) return 0;
-  return Math.round((Math.min(checkedIn, confirmed) / confirmed) * 10_000) / 10_000;
-}
-
 /** `YYYY-MM-DD` that is a real calendar day (2026-02-30 is not). */
 export function isCalendarDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;

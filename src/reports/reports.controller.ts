@@ -1,4 +1,4 @@
-import { Get, Query, Res } from '@nestjs/common';
+import { Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth-user';
@@ -12,6 +12,8 @@ import { AttendanceQueryDto, AttendanceReportDto, EventReportDto, ExportQueryDto
 import { ReportsService } from './reports.service';
 import { signInSheetPdf } from './sign-in-sheet';
 
+/** The reports' JSON comes as text from PostgreSQL: without this type Fastify would call it text/plain. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SCOPE_403 = 'your role may not read reports, or the event belongs to a unit outside your subtree';
 
@@ -29,21 +31,24 @@ function attachment(res: FastifyReply, kind: string, event: TrainingEvent, ext: 
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
+  /** JSON written by PostgreSQL, sent as it is (ReportsService.eventReportJson). */
   @Get('events/:id')
   @Roles('leader', 'organizer')
+  @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: EventReportDto })
   @ApiErrors({ 403: SCOPE_403 })
-  eventReport(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<EventReportDto> {
-    return this.reports.eventReport(user, id);
+  eventReport(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<string> {
+    return this.reports.eventReportJson(user, id);
   }
 
-  /** The leadership report over a period for a unit's whole subtree. */
+  /** The leadership report over a period for a unit's whole subtree (JSON written by PostgreSQL, sent as it is). */
   @Get('attendance')
   @Roles('leader', 'organizer')
+  @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: AttendanceReportDto })
   @ApiErrors({ 400: 'from or to is not a date YYYY-MM-DD, to is before from, or the period is longer than 5 years', 403: 'organizationId is outside your subtree', 404: 'organizationId is not a known organization' })
-  attendance(@CurrentUser() user: AuthUser, @Query() q: AttendanceQueryDto): Promise<AttendanceReportDto> {
-    return this.reports.attendance(user, q);
+  attendance(@CurrentUser() user: AuthUser, @Query() q: AttendanceQueryDto): Promise<string> {
+    return this.reports.attendanceJson(user, q);
   }
 
   /** The attendance list (confirmed registrations, by unit, in Vietnamese name order) as CSV, UTF-8 with a BOM. */

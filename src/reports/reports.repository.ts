@@ -11,25 +11,11 @@ import {
   NEXT_EVENTS_SQL,
 } from './reports.sql';
 
-/** Counts as PostgreSQL answers them (rates are computed by ReportsService). */
+/** The event report as PostgreSQL writes it: api.md's EventReportDto as JSON text, and how long the event's tally has grown. */
 export interface EventReportRow {
-  totals: { invited: number; confirmed: number; waitlisted: number; declined: number; cancelled: number; checkedIn: number; confirmedDelegates: number; checkedInDelegates: number };
-  byOrganization: { organizationId: string; name: string; parentId: string | null; depth: number; quota: number | null; confirmed: number; checkedIn: number }[];
-  byRole: { role: string; confirmed: number; checkedIn: number }[];
-  bySession: { sessionId: string; title: string; startsAt: string; checkedIn: number }[];
+  json: string;
   /** Rows of the event's registration tally that a fold would remove (not part of the report). */
   tallySurplus: number;
-}
-
-export interface AttendanceReportRow {
-  events: number;
-  confirmed: number;
-  checkedIn: number;
-  byOrganization: { organizationId: string; name: string; self: boolean; quota: number | null; confirmed: number; checkedIn: number }[];
-  byMonth: { month: string; events: number; confirmed: number; checkedIn: number }[];
-  byStatus: { status: string; events: number }[];
-  underQuota: { organizationId: string; name: string; events: number; under: number; shortfall: number }[];
-  byEvent: { eventId: string; title: string; titleEn: string | null; status: string; startsAt: string; timezone: string; organizationId: string; confirmed: number; checkedIn: number }[];
 }
 
 /** One person of an attendance list. */
@@ -94,10 +80,10 @@ export class ReportsRepository {
     return row;
   }
 
-  /** `rootId`'s subtree over the period, among the events of `scopeRoot`'s subtree (null: every unit, every event). */
-  async attendanceReport(rootId: string | null, from: string, to: string, scopeRoot: string | null): Promise<AttendanceReportRow> {
+  /** `rootId`'s subtree over the period, among the events of `scopeRoot`'s subtree (null: every unit, every event): api.md's AttendanceReportDto as JSON text. */
+  async attendanceReport(rootId: string | null, from: string, to: string, scopeRoot: string | null): Promise<string> {
     const [row] = await this.db.query(ATTENDANCE_REPORT_SQL, [rootId, from, to, scopeRoot]);
-    return row;
+    return row.json;
   }
 
   attendanceUnits(eventId: string): Promise<AttendanceUnit[]> {

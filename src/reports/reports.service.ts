@@ -5,8 +5,8 @@ import { EventsService } from '../events/events.service';
 import type { TrainingEvent } from '../events/event.entity';
 import { ForbiddenError, InvalidInputError } from '../http/domain-errors';
 import { OrganizationScopeService } from '../organizations/organization-scope.service';
-import { AttendanceQueryDto, AttendanceReportDto, EventReportDto, ReportEventDto } from './dto/report.dto';
-import { attendanceRate, daysBetween, defaultPeriod, isCalendarDate } from './report-math';
+import { AttendanceQueryDto, AttendanceReportDto, EventReportDto } from './dto/report.dto';
+import { daysBetween, defaultPeriod, isCalendarDate } from './report-math';
 import { AttendancePerson, AttendanceUnit, HomeFigures, NextEvent, ReportsRepository } from './reports.repository';
 
 /** Who may read reports and exports: leadership and organizers (admin always). */
@@ -48,33 +48,20 @@ export class ReportsService implements OnModuleDestroy {
     return this.events.assertReadable(user, eventId);
   }
 
-  async eventReport(user: AuthUser, eventId: string): Promise<EventReportDto> {
-    const event = await this.readableEvent(user, eventId);
+  /**
+   * The event report as JSON text, built whole by PostgreSQL (EVENT_REPORT_SQL): the API sends it as
+   * it is, without parsing and serializing again the 120 KB of a 500-unit report.
+   */
+  async eventReportJson(user: AuthUser, eventId: string): Promise<string> {
+    await this.readableEvent(user, eventId);
     const row = await this.reports.eventReport(eventId);
     if (row.tallySurplus > FOLD_TALLY_SURPLUS) void this.foldTally(eventId);
-    const t = row.totals;
-    return {
-      event: reportEvent(event),
-      totals: {
-        invited: t.invited,
-        confirmed: t.confirmed,
-        waitlisted: t.waitlisted,
-        declined: t.declined,
-        cancelled: t.cancelled,
-        checkedIn: t.checkedIn,
-        noShow: t.confirmed - t.checkedIn,
-        confirmedDelegates: t.confirmedDelegates,
-        checkedInDelegates: t.checkedInDelegates,
-        attendanceRate: attendanceRate(t.checkedInDelegates, t.confirmedDelegates),
-      },
-      byOrganization: row.byOrganization.map((o) => ({
-        ...o,
-        attendanceRate: attendanceRate(o.checkedIn, o.confirmed),
-        underQuota: o.quota !== null && o.confirmed < o.quota,
-      })),
-      byRole: row.byRole.map((r) => ({ ...r, attendanceRate: attendanceRate(r.checkedIn, r.confirmed) })),
-      bySession: row.bySession.map((s) => ({ ...s, startsAt: new Date(s.startsAt).toISOString() })),
-    };
+    return row.json;
+  }
+
+  /** The event report as an object (for the pages). */
+  async eventReport(user: AuthUser, eventId: string): Promise<EventReportDto> {
+    return JSON.parse(await this.eventReportJson(user, eventId)) as EventReportDto;
   }
 
   /**
@@ -94,7 +81,8 @@ export class ReportsService implements OnModuleDestroy {
     return fold;
   }
 
-  async attendance(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<AttendanceReportDto> {
+  /** The leadership report as JSON text, built whole by PostgreSQL (ATTENDANCE_REPORT_SQL), sent as it is. */
+  async attendanceJson(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<string> {
     if (user.role !== 'admin' && !REPORT_ROLES.includes(user.role as (typeof REPORT_ROLES)[number])) {
       throw new ForbiddenError(`this needs the role ${REPORT_ROLES.join(' or ')}; you are ${user.role}`);
     }
@@ -109,21 +97,12 @@ export class ReportsService implements OnModuleDestroy {
     const root = q.organizationId ?? this.scope.scopeRoot(user);
     if (q.organizationId) await this.scope.assertInScope(user, q.organizationId);
     // The delegates of `root`'s subtree, at the events the caller may read (a district's delegates at the province's trainings).
-    const row = await this.reports.attendanceReport(root, from, to, this.scope.scopeRoot(user));
-    return {
-      organizationId: root,
-      from,
-      to,
-      events: row.events,
-      confirmed: row.confirmed,
-      checkedIn: row.checkedIn,
-      attendanceRate: attendanceRate(row.checkedIn, row.confirmed),
-      byOrganization: row.byOrganization.map((o) => ({ ...o, attendanceRate: attendanceRate(o.checkedIn, o.confirmed) })),
-      byMonth: row.byMonth.map((m) => ({ ...m, attendanceRate: attendanceRate(m.checkedIn, m.confirmed) })),
-      byStatus: row.byStatus,
-      underQuota: row.underQuota,
-      byEvent: row.byEvent.map((e) => ({ ...e, startsAt: new Date(e.startsAt).toISOString(), attendanceRate: attendanceRate(e.checkedIn, e.confirmed) })),
-    };
+    return this.reports.attendanceReport(root, from, to, this.scope.scopeRoot(user));
+  }
+
+  /** The leadership report as an object (for the pages). */
+  async attendance(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<AttendanceReportDto> {
+    return JSON.parse(await this.attendanceJson(user, q, now)) as AttendanceReportDto;
   }
 
   /** The attendance list of an event `user` may export, in batches (Vietnamese order, grouped by unit). */
@@ -145,18 +124,4 @@ export class ReportsService implements OnModuleDestroy {
     const [figures, next] = await Promise.all([this.reports.homeFigures(root, now), this.reports.nextEvents(root, now, 5)]);
     return { figures, next };
   }
-}
-
-function reportEvent(e: TrainingEvent): ReportEventDto {
-  return {
-    id: e.id,
-    title: e.title,
-    titleEn: e.titleEn,
-    status: e.status,
-    startsAt: e.startsAt.toISOString(),
-    endsAt: e.endsAt.toISOString(),
-    timezone: e.timezone,
-    organizationId: e.organizationId,
-    venue: e.venue,
-  };
 }

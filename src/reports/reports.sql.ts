@@ -72,11 +72,22 @@ export const EVENT_REPORT_SQL = `
       FROM session s
      WHERE s.event_id = $1
   )
-  SELECT (SELECT row_to_json(totals) FROM totals) AS totals,
-         COALESCE((SELECT json_agg(json_build_object('organizationId', id, 'name', name, 'parentId', parent_id, 'depth', depth,
-                     'quota', quota, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY sort) FROM by_org), '[]') AS "byOrganization",
-         COALESCE((SELECT json_agg(json_build_object('role', role, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY role) FROM by_role), '[]') AS "byRole",
-         COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', starts_at, 'checkedIn', checked_in) ORDER BY starts_at, id) FROM by_session), '[]') AS "bySession",
+  -- The whole answer of api.md as JSON text, which the API sends as it is (rates by td_attendance_rate, times by
+  -- td_iso_time: migrations/1764410000000-AttendanceRate.ts).
+  SELECT json_build_object(
+           'event', (SELECT json_build_object('id', e.id, 'title', e.title, 'titleEn', e.title_en, 'status', e.status, 'startsAt', td_iso_time(e.starts_at),
+                       'endsAt', td_iso_time(e.ends_at), 'timezone', e.timezone, 'organizationId', e.organization_id, 'venue', e.venue) FROM event e WHERE e.id = $1),
+           'totals', (SELECT json_build_object('invited', invited, 'confirmed', confirmed, 'waitlisted', waitlisted, 'declined', declined, 'cancelled', cancelled,
+                        'checkedIn', "checkedIn", 'noShow', confirmed - "checkedIn", 'confirmedDelegates', "confirmedDelegates", 'checkedInDelegates', "checkedInDelegates",
+                        'attendanceRate', td_attendance_rate("checkedInDelegates", "confirmedDelegates")) FROM totals),
+           'byOrganization', COALESCE((SELECT json_agg(json_build_object('organizationId', id, 'name', name, 'parentId', parent_id, 'depth', depth,
+                               'quota', quota, 'confirmed', confirmed, 'checkedIn', checked_in, 'attendanceRate', td_attendance_rate(checked_in, confirmed),
+                               'underQuota', quota IS NOT NULL AND confirmed < quota) ORDER BY sort) FROM by_org), '[]'),
+           'byRole', COALESCE((SELECT json_agg(json_build_object('role', role, 'confirmed', confirmed, 'checkedIn', checked_in,
+                       'attendanceRate', td_attendance_rate(checked_in, confirmed)) ORDER BY role) FROM by_role), '[]'),
+           'bySession', COALESCE((SELECT json_agg(json_build_object('sessionId', id, 'title', title, 'startsAt', td_iso_time(starts_at), 'checkedIn', checked_in)
+                          ORDER BY starts_at, id) FROM by_session), '[]')
+         )::text AS json,
          -- The tally rows a fold would remove (ReportsService folds when there are many).
          (SELECT COALESCE(sum(deltas), 0) FROM tally)::int - (SELECT count(*) FROM r)::int AS "tallySurplus"`;
 
@@ -202,19 +213,29 @@ export const ATTENDANCE_REPORT_SQL = `
            COALESCE(pe.confirmed, 0) AS confirmed, COALESCE(pe.checked_in, 0) AS checked_in
       FROM ev LEFT JOIN per_event pe ON pe.event_id = ev.id
      ORDER BY ev.starts_at DESC, ev.id LIMIT 200
+  ), figures AS (
+    SELECT (SELECT count(*)::int FROM counted) AS events,
+           (SELECT COALESCE(sum(confirmed), 0)::int FROM per_event) AS confirmed,
+           (SELECT COALESCE(sum(checked_in), 0)::int FROM per_event) AS checked_in
   )
-  SELECT (SELECT count(*)::int FROM counted) AS events,
-         (SELECT COALESCE(sum(confirmed), 0)::int FROM per_event) AS confirmed,
-         (SELECT COALESCE(sum(checked_in), 0)::int FROM per_event) AS "checkedIn",
-         COALESCE((SELECT json_agg(json_build_object('organizationId', b.id, 'name', b.name, 'self', b.self, 'quota', b.quota,
-                     'confirmed', b.confirmed, 'checkedIn', b.checked_in) ORDER BY b.self DESC, b.name COLLATE vi, b.id) FROM by_org b), '[]') AS "byOrganization",
-         COALESCE((SELECT json_agg(json_build_object('month', month, 'events', events, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY month) FROM by_month), '[]') AS "byMonth",
-         COALESCE((SELECT json_agg(json_build_object('status', status, 'events', n) ORDER BY status) FROM (SELECT status, count(*)::int AS n FROM ev GROUP BY status) s), '[]') AS "byStatus",
-         COALESCE((SELECT json_agg(x ORDER BY x.under DESC, x.shortfall DESC, x.name COLLATE vi) FROM (
-            SELECT u.id AS "organizationId", o.name, u.events, u.under, u.shortfall FROM under u JOIN organization o ON o.id = u.id
-             WHERE u.under > 0 ORDER BY u.under DESC, u.shortfall DESC, o.name COLLATE vi LIMIT 10) x), '[]') AS "underQuota",
-         COALESCE((SELECT json_agg(json_build_object('eventId', id, 'title', title, 'titleEn', title_en, 'status', status, 'startsAt', starts_at,
-                     'timezone', timezone, 'organizationId', organization_id, 'confirmed', confirmed, 'checkedIn', checked_in) ORDER BY starts_at DESC, id) FROM by_event), '[]') AS "byEvent"`;
+  -- The whole answer of api.md as JSON text, which the API sends as it is (see EVENT_REPORT_SQL).
+  SELECT json_build_object(
+           'organizationId', $1::uuid, 'from', to_char($2::date, 'YYYY-MM-DD'), 'to', to_char($3::date, 'YYYY-MM-DD'),
+           'events', f.events, 'confirmed', f.confirmed, 'checkedIn', f.checked_in, 'attendanceRate', td_attendance_rate(f.checked_in, f.confirmed),
+           'byOrganization', COALESCE((SELECT json_agg(json_build_object('organizationId', b.id, 'name', b.name, 'self', b.self, 'quota', b.quota,
+                               'confirmed', b.confirmed, 'checkedIn', b.checked_in, 'attendanceRate', td_attendance_rate(b.checked_in, b.confirmed))
+                               ORDER BY b.self DESC, b.name COLLATE vi, b.id) FROM by_org b), '[]'),
+           'byMonth', COALESCE((SELECT json_agg(json_build_object('month', month, 'events', events, 'confirmed', confirmed, 'checkedIn', checked_in,
+                        'attendanceRate', td_attendance_rate(checked_in, confirmed)) ORDER BY month) FROM by_month), '[]'),
+           'byStatus', COALESCE((SELECT json_agg(json_build_object('status', status, 'events', n) ORDER BY status) FROM (SELECT status, count(*)::int AS n FROM ev GROUP BY status) s), '[]'),
+           'underQuota', COALESCE((SELECT json_agg(x ORDER BY x.under DESC, x.shortfall DESC, x.name COLLATE vi) FROM (
+                           SELECT u.id AS "organizationId", o.name, u.events, u.under, u.shortfall FROM under u JOIN organization o ON o.id = u.id
+                            WHERE u.under > 0 ORDER BY u.under DESC, u.shortfall DESC, o.name COLLATE vi LIMIT 10) x), '[]'),
+           'byEvent', COALESCE((SELECT json_agg(json_build_object('eventId', id, 'title', title, 'titleEn', title_en, 'status', status, 'startsAt', td_iso_time(starts_at),
+                        'timezone', timezone, 'organizationId', organization_id, 'confirmed', confirmed, 'checkedIn', checked_in,
+                        'attendanceRate', td_attendance_rate(checked_in, confirmed)) ORDER BY starts_at DESC, id) FROM by_event), '[]')
+         )::text AS json
+    FROM figures f`;
 
 /** Columns of one person of the attendance list (`r` registration, `o` their unit, `ci` their first check-in). */
 const PERSON_COLUMNS = `r.id, r.full_name AS "fullName", r.position, r.email, r.phone, r.role, r.code,

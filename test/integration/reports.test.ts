@@ -214,6 +214,15 @@ describe('attendance reports (real PostgreSQL, generated hierarchy)', () => {
     });
   });
 
+  it('the attendance rate (td_attendance_rate, which both reports use) is checked-in over confirmed to 4 decimals, 0 with nobody confirmed, never above 1', async () => {
+    const [row] = await db.query(
+      `SELECT td_attendance_rate(2, 3) AS a, td_attendance_rate(3, 3) AS b, td_attendance_rate(0, 0) AS c, td_attendance_rate(5, 4) AS d, td_attendance_rate(1, 20000) AS e, td_attendance_rate(1, 7)::text AS f`,
+    );
+    expect(row).toEqual({ a: 0.6667, b: 1, c: 0, d: 1, e: 0.0001, f: '0.1429' });
+    // As JSON (what the API sends): a plain number, not a string or 0.5000.
+    expect((await db.query(`SELECT json_build_object('r', td_attendance_rate(1, 2))::text AS j`))[0].j).toBe('{"r" : 0.5}');
+  });
+
   it('lists people in Vietnamese order: by given name, then the rest of the name, Đ after D (not after V)', async () => {
     const ev = await event(province, '2026-06-01T08:00:00+07:00');
     const names = ['Võ Văn An', 'Hoàng Văn Võ', 'Nguyễn Văn Đức', 'Lê Thị Em', 'Trần Văn Dũng', 'Phạm Văn Ánh', 'Đặng Thị An', 'Bùi Văn Anh'];
