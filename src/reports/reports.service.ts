@@ -44,8 +44,13 @@ export class ReportsService implements OnModuleDestroy {
 
   /** The event if `user` may read its reports: a report role, and the event in their subtree (404 / 403). */
   async readableEvent(user: AuthUser, eventId: string, roles: readonly string[] = REPORT_ROLES): Promise<TrainingEvent> {
-    if (user.role !== 'admin' && !roles.includes(user.role)) throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are ${user.role}`);
+    this.assertReportRole(user, roles);
     return this.events.assertReadable(user, eventId);
+  }
+
+  /** 403 unless `user` has one of `roles` (admin always may). */
+  private assertReportRole(user: AuthUser, roles: readonly string[] = REPORT_ROLES): void {
+    if (user.role !== 'admin' && !roles.includes(user.role)) throw new ForbiddenError(`this needs the role ${roles.join(' or ')}; you are ${user.role}`);
   }
 
   /**
@@ -53,8 +58,10 @@ export class ReportsService implements OnModuleDestroy {
    * it is, without parsing and serializing again the 120 KB of a 500-unit report.
    */
   async eventReportJson(user: AuthUser, eventId: string): Promise<string> {
-    await this.readableEvent(user, eventId);
-    const row = await this.reports.eventReport(eventId);
+    this.assertReportRole(user);
+    // The subtree check and the report in parallel (one round trip less, a fifth of a report's time over
+    // the bare SQL): nothing of the report leaves here unless the check passed, and it only reads.
+    const [, row] = await Promise.all([this.events.assertReadable(user, eventId), this.reports.eventReport(eventId)]);
     if (row.tallySurplus > FOLD_TALLY_SURPLUS) void this.foldTally(eventId);
     return row.json;
   }
@@ -83,9 +90,7 @@ export class ReportsService implements OnModuleDestroy {
 
   /** The leadership report as JSON text, built whole by PostgreSQL (ATTENDANCE_REPORT_SQL), sent as it is. */
   async attendanceJson(user: AuthUser, q: AttendanceQueryDto, now = new Date()): Promise<string> {
-    if (user.role !== 'admin' && !REPORT_ROLES.includes(user.role as (typeof REPORT_ROLES)[number])) {
-      throw new ForbiddenError(`this needs the role ${REPORT_ROLES.join(' or ')}; you are ${user.role}`);
-    }
+    this.assertReportRole(user);
     const period = defaultPeriod(now, DEFAULT_TIMEZONE);
     const from = q.from ?? period.from;
     const to = q.to ?? (q.from && q.from > period.to ? q.from : period.to);
