@@ -15,7 +15,23 @@ export interface RawLoad {
   p50: number;
   p99: number;
   requests: number;
+  /** Seconds the measured runs took. */
+  elapsedS: number;
+  /** Each run's time, ms, in the order they ended. */
+  latencies: number[];
   machine: Machine;
+}
+
+/** Figures of a set of runs (`latencies`, ms) that took `elapsedS` seconds. */
+function rawLoad(latencies: number[], elapsedS: number, machine: Machine): RawLoad {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { rps: sorted.length / elapsedS, p50: at(0.5), p99: at(0.99), requests: sorted.length, elapsedS, latencies, machine };
+}
+
+/** Two measurements of the same statement as one: all their runs, over both their times. */
+export function joinRawLoads(a: RawLoad, b: RawLoad): RawLoad {
+  return rawLoad([...a.latencies, ...b.latencies], a.elapsedS + b.elapsedS, a.machine.idlePct <= b.machine.idlePct ? a.machine : b.machine);
 }
 
 /**
@@ -42,10 +58,7 @@ export async function measureSql(databaseUrl: string, text: string, values: unkn
     const latencies: number[] = [];
     const started = performance.now();
     await runTimes(amount, latencies);
-    const elapsed = (performance.now() - started) / 1_000;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), requests: latencies.length, machine };
+    return rawLoad(latencies, (performance.now() - started) / 1_000, machine);
   } finally {
     await pool.end();
   }
@@ -115,14 +128,19 @@ export interface ReportAt {
 
 /**
  * Measures `path` (as the leader `token`) `amount` times at `connections` concurrent (after one
- * unmeasured run per connection), then `text` with `values` directly with pg, the same way.
+ * unmeasured run per connection), and `text` with `values` directly with pg, the same way: half of
+ * the statement's runs just before the requests and half just after, as one limit. The same
+ * statement, measured twice in a row on this shared machine, took 20 ms and then 30 ms (p50, one at
+ * a time, a 25 ms report): measured only after the requests, the limit took whatever the machine
+ * did next; on both sides, a drift over the measurement weighs on both figures alike.
  */
 export async function measureReportAt(ctx: BenchContext, path: string, token: string, text: string, values: unknown[], connections: number, amount: number): Promise<ReportAt> {
   const headers = { Authorization: `Bearer ${token}` };
   await ctx.load({ path, headers, connections, amount: connections, warmup: false });
+  const before = await measureSql(ctx.databaseUrl, text, values, connections, Math.ceil(amount / 2));
   const load = await ctx.load({ path, headers, connections, amount, warmup: false });
-  const raw = await measureSql(ctx.databaseUrl, text, values, connections, amount);
-  return { connections, load, raw, rps: load.requests / load.durationS };
+  const after = await measureSql(ctx.databaseUrl, text, values, connections, Math.floor(amount / 2));
+  return { connections, load, raw: joinRawLoads(before, after), rps: load.requests / load.durationS };
 }
 
 /**
