@@ -12,7 +12,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - insert: +1 per new registration in its group (and +1 checked in if it is);
  * - update: -1 in the old group, +1 in the new (status, role, unit or checked_in changed), summed
  *   per group, and nothing at all when none of those changed (most updates);
- * - delete: -1 in its group, unless the event itself is being deleted (its tally rows go with it);
+ * - delete: -1 in its group, unless the event itself is being deleted (then its rows are deleted with it);
  * - truncate: every row gone.
  * Only inserts, never an update of a shared row: a storm of check-ins at 64 at a time for one unit
  * would otherwise queue on that unit's row lock until each commit. The sum of an event's rows per
@@ -28,7 +28,10 @@ export class RegistrationTally1764409000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE registration_tally (
-        event_id uuid NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+        -- No foreign key: its check would take a KEY SHARE lock on the event row in every transaction that changes a
+        -- registration, and a cancellation holding one deadlocks with another's FOR UPDATE of the event (waiting-list
+        -- promotion, RegistrationsRepository.promoteWaitlisted). A deleted event's rows go by td_event_tally_deleted.
+        event_id uuid NOT NULL,
         organization_id uuid,
         role varchar NOT NULL,
         status varchar NOT NULL,
@@ -63,12 +66,18 @@ export class RegistrationTally1764409000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION td_registration_tally_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        -- A cascade from a deleted event: the event is already gone from this statement's view, and its tally rows go by their own cascade.
+        -- A cascade from a deleted event: the event is already gone from this statement's view, and td_event_tally_deleted removes its rows.
         INSERT INTO registration_tally (event_id, organization_id, role, status, registrations, checked_in)
         SELECT o.event_id, o.organization_id, o.role, o.status, -count(*), -count(*) FILTER (WHERE o.checked_in)
           FROM td_old_registrations o
          WHERE EXISTS (SELECT 1 FROM event e WHERE e.id = o.event_id)
          GROUP BY 1, 2, 3, 4;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE FUNCTION td_event_tally_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM registration_tally WHERE event_id IN (SELECT id FROM td_old_events);
         RETURN NULL;
       END $$`);
     await q.query(`
@@ -86,10 +95,13 @@ export class RegistrationTally1764409000000 implements MigrationInterface {
     await q.query(
       `CREATE TRIGGER td_registration_tally_deleted AFTER DELETE ON registration REFERENCING OLD TABLE AS td_old_registrations FOR EACH STATEMENT EXECUTE FUNCTION td_registration_tally_deleted()`,
     );
+    await q.query(`CREATE TRIGGER td_event_tally_deleted AFTER DELETE ON event REFERENCING OLD TABLE AS td_old_events FOR EACH STATEMENT EXECUTE FUNCTION td_event_tally_deleted()`);
     await q.query(`CREATE TRIGGER td_registration_tally_truncated AFTER TRUNCATE ON registration FOR EACH STATEMENT EXECUTE FUNCTION td_registration_tally_truncated()`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER td_event_tally_deleted ON event`);
+    await q.query(`DROP FUNCTION td_event_tally_deleted()`);
     for (const t of ['inserted', 'updated', 'deleted', 'truncated']) {
       await q.query(`DROP TRIGGER td_registration_tally_${t} ON registration`);
       await q.query(`DROP FUNCTION td_registration_tally_${t}()`);
